@@ -1,0 +1,240 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'alsatool'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'alsatool' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('devices', 'devices', [CompletionResultType]::ParameterValue, 'List sound cards, PCM devices and PCM names, or show what one device can do')
+            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play WAV or raw audio files, or a sine tone')
+            [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV or raw file')
+            [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'alsatool;devices' {
+            [CompletionResult]::new('--playback', '--playback', [CompletionResultType]::ParameterName, 'Show playback devices only')
+            [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Show capture devices only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (the shape is documented in README and stays stable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'alsatool;play' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'File type')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'File type')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Number of channels')
+            [CompletionResult]::new('--channels', '--channels', [CompletionResultType]::ParameterName, 'Number of channels')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Sample rate in Hz')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Sample rate in Hz')
+            [CompletionResult]::new('--buffer-time', '--buffer-time', [CompletionResultType]::ParameterName, 'Device buffer length in microseconds (default: 500000 or the device''s maximum)')
+            [CompletionResult]::new('--period-time', '--period-time', [CompletionResultType]::ParameterName, 'Device period length in microseconds (default: a quarter of the buffer)')
+            [CompletionResult]::new('--sine', '--sine', [CompletionResultType]::ParameterName, 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start this far into each file: seconds or [h:]m:s')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'alsatool;record' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'File type (default: raw for a .raw name, WAV otherwise)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'File type (default: raw for a .raw name, WAV otherwise)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Number of channels')
+            [CompletionResult]::new('--channels', '--channels', [CompletionResultType]::ParameterName, 'Number of channels')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Sample rate in Hz')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Sample rate in Hz')
+            [CompletionResult]::new('--buffer-time', '--buffer-time', [CompletionResultType]::ParameterName, 'Device buffer length in microseconds (default: 500000 or the device''s maximum)')
+            [CompletionResult]::new('--period-time', '--period-time', [CompletionResultType]::ParameterName, 'Device period length in microseconds (default: a quarter of the buffer)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)')
+            [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Continue in the next numbered file once a file reaches this many bytes')
+            [CompletionResult]::new('--max-file-time', '--max-file-time', [CompletionResultType]::ParameterName, 'Continue in the next numbered file after this long: seconds or [h:]m:s')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite FILE if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'alsatool;mixer' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('--card', '--card', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include inactive controls in the list')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (documented in README, stable)')
+            [CompletionResult]::new('--linear', '--linear', [CompletionResultType]::ParameterName, 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one control')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print every change as it happens, until Ctrl-C')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'alsatool;mixer;get' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('--card', '--card', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include inactive controls in the list')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (documented in README, stable)')
+            [CompletionResult]::new('--linear', '--linear', [CompletionResultType]::ParameterName, 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'alsatool;mixer;set' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('--card', '--card', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include inactive controls in the list')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (documented in README, stable)')
+            [CompletionResult]::new('--linear', '--linear', [CompletionResultType]::ParameterName, 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'alsatool;mixer;watch' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('--card', '--card', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include inactive controls in the list')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (documented in README, stable)')
+            [CompletionResult]::new('--linear', '--linear', [CompletionResultType]::ParameterName, 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'alsatool;mixer;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one control')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print every change as it happens, until Ctrl-C')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'alsatool;mixer;help;get' {
+            break
+        }
+        'alsatool;mixer;help;set' {
+            break
+        }
+        'alsatool;mixer;help;watch' {
+            break
+        }
+        'alsatool;mixer;help;help' {
+            break
+        }
+        'alsatool;generate' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'alsatool;help' {
+            [CompletionResult]::new('devices', 'devices', [CompletionResultType]::ParameterValue, 'List sound cards, PCM devices and PCM names, or show what one device can do')
+            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play WAV or raw audio files, or a sine tone')
+            [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV or raw file')
+            [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'alsatool;help;devices' {
+            break
+        }
+        'alsatool;help;play' {
+            break
+        }
+        'alsatool;help;record' {
+            break
+        }
+        'alsatool;help;mixer' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one control')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print every change as it happens, until Ctrl-C')
+            break
+        }
+        'alsatool;help;mixer;get' {
+            break
+        }
+        'alsatool;help;mixer;set' {
+            break
+        }
+        'alsatool;help;mixer;watch' {
+            break
+        }
+        'alsatool;help;generate' {
+            break
+        }
+        'alsatool;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

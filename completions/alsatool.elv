@@ -1,0 +1,211 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[alsatool] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'alsatool'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'alsatool'= {
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand devices 'List sound cards, PCM devices and PCM names, or show what one device can do'
+            cand play 'Play WAV or raw audio files, or a sine tone'
+            cand record 'Record from a capture device to a WAV or raw file'
+            cand mixer 'Show, set and watch mixer controls'
+            cand generate 'Write shell completions and man pages (for packagers and this repository)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'alsatool;devices'= {
+            cand --playback 'Show playback devices only'
+            cand --capture 'Show capture devices only'
+            cand --json 'Print JSON for scripts (the shape is documented in README and stays stable)'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'alsatool;play'= {
+            cand -d 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)'
+            cand --device 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)'
+            cand -t 'File type'
+            cand --type 'File type'
+            cand -f 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat'
+            cand --format 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat'
+            cand -c 'Number of channels'
+            cand --channels 'Number of channels'
+            cand -r 'Sample rate in Hz'
+            cand --rate 'Sample rate in Hz'
+            cand --buffer-time 'Device buffer length in microseconds (default: 500000 or the device''s maximum)'
+            cand --period-time 'Device period length in microseconds (default: a quarter of the buffer)'
+            cand --sine 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)'
+            cand --duration 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)'
+            cand --start 'Start this far into each file: seconds or [h:]m:s'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'alsatool;record'= {
+            cand -d 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)'
+            cand --device 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)'
+            cand -t 'File type (default: raw for a .raw name, WAV otherwise)'
+            cand --type 'File type (default: raw for a .raw name, WAV otherwise)'
+            cand -f 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat'
+            cand --format 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat'
+            cand -c 'Number of channels'
+            cand --channels 'Number of channels'
+            cand -r 'Sample rate in Hz'
+            cand --rate 'Sample rate in Hz'
+            cand --buffer-time 'Device buffer length in microseconds (default: 500000 or the device''s maximum)'
+            cand --period-time 'Device period length in microseconds (default: a quarter of the buffer)'
+            cand --duration 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)'
+            cand --max-file-size 'Continue in the next numbered file once a file reaches this many bytes'
+            cand --max-file-time 'Continue in the next numbered file after this long: seconds or [h:]m:s'
+            cand --force 'Overwrite FILE if it exists'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'alsatool;mixer'= {
+            cand -c 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand --card 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand -d 'Control device string (hw:0, default, pulse)'
+            cand --device 'Control device string (hw:0, default, pulse)'
+            cand --all 'Include inactive controls in the list'
+            cand --json 'Print JSON for scripts (documented in README, stable)'
+            cand --linear 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand get 'Show everything about one control'
+            cand set 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
+            cand watch 'Print every change as it happens, until Ctrl-C'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'alsatool;mixer;get'= {
+            cand -c 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand --card 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand -d 'Control device string (hw:0, default, pulse)'
+            cand --device 'Control device string (hw:0, default, pulse)'
+            cand --all 'Include inactive controls in the list'
+            cand --json 'Print JSON for scripts (documented in README, stable)'
+            cand --linear 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'alsatool;mixer;set'= {
+            cand -c 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand --card 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand -d 'Control device string (hw:0, default, pulse)'
+            cand --device 'Control device string (hw:0, default, pulse)'
+            cand --all 'Include inactive controls in the list'
+            cand --json 'Print JSON for scripts (documented in README, stable)'
+            cand --linear 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'alsatool;mixer;watch'= {
+            cand -c 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand --card 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand -d 'Control device string (hw:0, default, pulse)'
+            cand --device 'Control device string (hw:0, default, pulse)'
+            cand --all 'Include inactive controls in the list'
+            cand --json 'Print JSON for scripts (documented in README, stable)'
+            cand --linear 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'alsatool;mixer;help'= {
+            cand get 'Show everything about one control'
+            cand set 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
+            cand watch 'Print every change as it happens, until Ctrl-C'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'alsatool;mixer;help;get'= {
+        }
+        &'alsatool;mixer;help;set'= {
+        }
+        &'alsatool;mixer;help;watch'= {
+        }
+        &'alsatool;mixer;help;help'= {
+        }
+        &'alsatool;generate'= {
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'alsatool;help'= {
+            cand devices 'List sound cards, PCM devices and PCM names, or show what one device can do'
+            cand play 'Play WAV or raw audio files, or a sine tone'
+            cand record 'Record from a capture device to a WAV or raw file'
+            cand mixer 'Show, set and watch mixer controls'
+            cand generate 'Write shell completions and man pages (for packagers and this repository)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'alsatool;help;devices'= {
+        }
+        &'alsatool;help;play'= {
+        }
+        &'alsatool;help;record'= {
+        }
+        &'alsatool;help;mixer'= {
+            cand get 'Show everything about one control'
+            cand set 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
+            cand watch 'Print every change as it happens, until Ctrl-C'
+        }
+        &'alsatool;help;mixer;get'= {
+        }
+        &'alsatool;help;mixer;set'= {
+        }
+        &'alsatool;help;mixer;watch'= {
+        }
+        &'alsatool;help;generate'= {
+        }
+        &'alsatool;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,455 @@
+//! The command line: every clap type lives here and nowhere else. Subcommands receive these
+//! structs at their entry point and turn them into the plain values the audio core works with.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::format::FormatSpec;
+
+const EXAMPLES: &str = "\
+Examples:
+  alsatool devices                       list cards, PCM devices and PCM names
+  alsatool devices hw:0                  what hw:0 can do
+  alsatool play -d hw:CARD=PCH,DEV=0 song.wav
+  alsatool play --sine 440 --duration 2
+  alsatool record take.wav               Ctrl-C finishes it cleanly
+  alsatool mixer set Master 50% unmute
+";
+
+/// Play, record, mix and list Linux audio devices over ALSA.
+///
+/// One tool for what aplay, arecord and amixer do. Devices are ALSA device strings passed
+/// straight to ALSA: hw:0, hw:CARD=PCH,DEV=0, plughw:1, default, pulse, null, or anything an
+/// asoundrc defines.
+#[derive(Debug, Parser)]
+#[command(name = "alsatool", version, max_term_width = 100, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Say more: negotiated parameters, conversions, and alsa-lib's own messages.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Show no progress bars or meters; only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List sound cards, PCM devices and PCM names, or show what one device can do.
+    Devices(DevicesArgs),
+    /// Play WAV or raw audio files, or a sine tone.
+    Play(PlayArgs),
+    /// Record from a capture device to a WAV or raw file.
+    Record(RecordArgs),
+    /// Show, set and watch mixer controls.
+    Mixer(MixerArgs),
+    /// Write shell completions and man pages (for packagers and this repository).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Which directions to show.
+#[derive(Debug, Args)]
+pub struct DirectionFilter {
+    /// Show playback devices only.
+    #[arg(long, conflicts_with = "capture")]
+    pub playback: bool,
+
+    /// Show capture devices only.
+    #[arg(long)]
+    pub capture: bool,
+}
+
+/// List sound cards, PCM devices and PCM names, or show what one device can do.
+///
+/// Without DEVICE: every sound card with its PCM devices, subdevices and mixer controls (what
+/// `aplay -l`, `arecord -l` and `amixer scontrols` show), then every PCM name ALSA's
+/// configuration defines, including those in ~/.asoundrc (what `aplay -L` shows).
+///
+/// With DEVICE: the formats, channels, rates, buffer and period sizes it takes for playback and
+/// capture (what `aplay --dump-hw-params` shows).
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// An ALSA device string to examine, such as hw:0, plughw:1,0 or default.
+    pub device: Option<String>,
+
+    #[command(flatten)]
+    pub direction: DirectionFilter,
+
+    /// Print JSON for scripts (the shape is documented in README and stays stable).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What kind of file to read or write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileType {
+    /// Decide from the file: its content when reading, its name when writing.
+    Auto,
+    /// RIFF WAVE.
+    Wav,
+    /// Headerless samples; give -f, -c and -r.
+    Raw,
+}
+
+/// The device option shared by play and record; `-D` is aplay's spelling.
+#[derive(Debug, Args)]
+pub struct DeviceArg {
+    /// ALSA device string (hw:0, plughw:1, default, pulse, null, …).
+    #[arg(
+        short = 'd',
+        long = "device",
+        short_alias = 'D',
+        value_name = "DEVICE",
+        default_value = "default"
+    )]
+    pub device: String,
+}
+
+/// Sample format, channels and rate, as aplay and arecord take them.
+#[derive(Debug, Args)]
+pub struct StreamArgs {
+    /// Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat.
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub format: Option<FormatSpec>,
+
+    /// Number of channels.
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub channels: Option<u32>,
+
+    /// Sample rate in Hz.
+    #[arg(short = 'r', long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub rate: Option<u32>,
+
+    /// Device buffer length in microseconds (default: 500000 or the device's maximum).
+    #[arg(long, value_name = "US", hide_short_help = true)]
+    pub buffer_time: Option<u32>,
+
+    /// Device period length in microseconds (default: a quarter of the buffer).
+    #[arg(long, value_name = "US", hide_short_help = true)]
+    pub period_time: Option<u32>,
+}
+
+/// Play WAV or raw audio files, or a sine tone.
+///
+/// Plays each FILE in turn on one open device (no gap between files of the same format). When
+/// the device takes the file's format, the bytes reach it unchanged; otherwise alsatool converts
+/// the sample format and channel count in software. `-` reads standard input.
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    #[command(flatten)]
+    pub device: DeviceArg,
+
+    /// Files to play; `-` is standard input.
+    #[arg(value_name = "FILE", required_unless_present = "sine")]
+    pub files: Vec<PathBuf>,
+
+    /// File type.
+    #[arg(short = 't', long = "type", value_enum, default_value_t = FileType::Auto)]
+    pub file_type: FileType,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
+
+    /// Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration).
+    #[arg(long, value_name = "HZ", conflicts_with = "files")]
+    pub sine: Option<f64>,
+
+    /// Stop after this long: seconds (2.5) or [h:]m:s (1:30).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub duration: Option<Duration>,
+
+    /// Start this far into each file: seconds or [h:]m:s.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub start: Option<Duration>,
+}
+
+/// Record from a capture device to a WAV or raw file.
+///
+/// Ctrl-C, SIGTERM and SIGHUP finish the recording cleanly. The WAV header is kept up to date
+/// on disk every second, so even a crash leaves a valid file. Long recordings continue in
+/// numbered files (take-01.wav, take-02.wav, …) before WAV's 4 GiB limit.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    pub device: DeviceArg,
+
+    /// File to write; `-` is standard output.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// File type (default: raw for a .raw name, WAV otherwise).
+    #[arg(short = 't', long = "type", value_enum, default_value_t = FileType::Auto)]
+    pub file_type: FileType,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
+
+    /// Stop after this long: seconds (2.5) or [h:]m:s (1:30).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub duration: Option<Duration>,
+
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Continue in the next numbered file once a file reaches this many bytes.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+
+    /// Continue in the next numbered file after this long: seconds or [h:]m:s.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub max_file_time: Option<Duration>,
+}
+
+/// Show, set and watch mixer controls.
+///
+/// Without an action, lists the simple controls with their volumes and switches. Percentages
+/// are what alsamixer shows (mapped from the control's dB range); --linear uses amixer's
+/// linear raw scale instead.
+#[derive(Debug, Args)]
+pub struct MixerArgs {
+    /// Card index or id (1, PCH); short for -d hw:CARD.
+    #[arg(
+        short = 'c',
+        long,
+        value_name = "CARD",
+        global = true,
+        conflicts_with = "device"
+    )]
+    pub card: Option<String>,
+
+    /// Control device string (hw:0, default, pulse).
+    #[arg(
+        short = 'd',
+        long,
+        short_alias = 'D',
+        value_name = "DEVICE",
+        global = true
+    )]
+    pub device: Option<String>,
+
+    /// Include inactive controls in the list.
+    #[arg(long, global = true)]
+    pub all: bool,
+
+    /// Print JSON for scripts (documented in README, stable).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Percent is linear in raw steps (amixer's default) rather than alsamixer's mapped volume.
+    #[arg(long, global = true)]
+    pub linear: bool,
+
+    #[command(subcommand)]
+    pub action: Option<MixerAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MixerAction {
+    /// Show everything about one control.
+    Get {
+        /// Simple control name with optional index: Master, Mic,1.
+        control: String,
+    },
+    /// Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle,
+    /// cap, nocap), enum items, direction words (playback, capture), channel words (front, rear).
+    Set {
+        /// Simple control name with optional index: Master, Mic,1.
+        control: String,
+        /// One or more values, as amixer takes them.
+        #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
+        values: Vec<String>,
+    },
+    /// Print every change as it happens, until Ctrl-C.
+    Watch {
+        /// Only this control.
+        control: Option<String>,
+    },
+}
+
+impl MixerArgs {
+    /// `set`'s values take anything that starts with a hyphen (so `-3dB` needs no `--`), which
+    /// also swallows options written after them (`set Master -3dB -c 1`). This moves those
+    /// options back where they belong; `--` still ends option parsing.
+    pub fn reclaim_trailing_options(&mut self) -> Result<(), String> {
+        let Some(MixerAction::Set { values, .. }) = &mut self.action else {
+            return Ok(());
+        };
+        let mut kept = Vec::new();
+        let mut tokens = std::mem::take(values).into_iter();
+        while let Some(token) = tokens.next() {
+            if token == "--" {
+                kept.extend(tokens.by_ref());
+                break;
+            }
+            let (flag, inline) = match token.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+                _ => (token.clone(), None),
+            };
+            let mut value = |name: &str| {
+                inline
+                    .clone()
+                    .or_else(|| tokens.next())
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match flag.as_str() {
+                "-c" | "--card" => self.card = Some(value("--card")?),
+                "-d" | "-D" | "--device" => self.device = Some(value("--device")?),
+                "--all" => self.all = true,
+                "--json" => self.json = true,
+                "--linear" => self.linear = true,
+                _ => kept.push(token),
+            }
+        }
+        if self.card.is_some() && self.device.is_some() {
+            return Err("--card and --device cannot be used together".to_string());
+        }
+        if kept.is_empty() {
+            return Err("set needs at least one value, such as 50%, -3dB, mute".to_string());
+        }
+        *values = kept;
+        Ok(())
+    }
+}
+
+/// Where to write completions and man pages.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The repository root: writes DIR/completions/ and DIR/man/.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Parses a time: plain seconds ("2", "0.25") or colon-separated "[h:]m:s" ("1:30", "1:02:03.5").
+pub fn parse_time(text: &str) -> Result<Duration, String> {
+    let bad = || format!("'{text}' is not a time; give seconds (2.5) or [h:]m:s (1:30)");
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.len() > 3 {
+        return Err(bad());
+    }
+    let mut seconds = 0.0f64;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let value: f64 = if last {
+            part.parse().map_err(|_| bad())?
+        } else {
+            part.parse::<u64>().map_err(|_| bad())? as f64
+        };
+        if !value.is_finite() || value < 0.0 {
+            return Err(bad());
+        }
+        seconds = seconds * 60.0 + value;
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| bad())
+}
+
+/// Parses a byte count: "1000000", or with a binary suffix "64K", "700M", "2G" (KiB, MiB, GiB).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || format!("'{text}' is not a size; give bytes (1000000) or 64K, 700M, 2G");
+    let t = text.trim();
+    let (digits, multiplier) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        None => (t, 1u64),
+        Some((i, _)) => {
+            let unit = t[i..].to_ascii_uppercase();
+            let multiplier = match unit.trim_end_matches("IB").trim_end_matches('B') {
+                "" => 1,
+                "K" => 1 << 10,
+                "M" => 1 << 20,
+                "G" => 1 << 30,
+                _ => return Err(bad()),
+            };
+            (&t[..i], multiplier)
+        }
+    };
+    let n: u64 = digits.trim().parse().map_err(|_| bad())?;
+    let bytes = n.checked_mul(multiplier).ok_or_else(bad)?;
+    if bytes == 0 {
+        return Err(bad());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_time("0.25"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_time("1:30"), Ok(Duration::from_secs(90)));
+        assert_eq!(
+            parse_time("1:02:03.5"),
+            Ok(Duration::from_millis(3_723_500))
+        );
+        assert!(parse_time("-1").is_err());
+        assert!(parse_time("abc").is_err());
+        assert!(parse_time("1:2:3:4").is_err());
+        assert!(parse_time("NaN").is_err());
+        assert!(parse_time("inf").is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("3MiB"), Ok(3 << 20));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn device_takes_aplay_spelling() {
+        let cli = Cli::try_parse_from(["alsatool", "play", "-D", "hw:1", "x.wav"]).unwrap();
+        match cli.command {
+            Command::Play(p) => assert_eq!(p.device.device, "hw:1"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mixer_options_go_before_or_after_the_action_and_negative_db_needs_no_dashes() {
+        for argv in [
+            &["alsatool", "mixer", "-c", "1", "set", "Master", "-3dB"][..],
+            &["alsatool", "mixer", "set", "Master", "-3dB", "-c", "1"][..],
+        ] {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            let Command::Mixer(mut m) = cli.command else {
+                panic!("not mixer")
+            };
+            m.reclaim_trailing_options().unwrap();
+            assert_eq!(m.card.as_deref(), Some("1"), "{argv:?}");
+            match m.action {
+                Some(MixerAction::Set { values, .. }) => assert_eq!(values, ["-3dB"]),
+                other => panic!("{other:?}"),
+            }
+        }
+        let cli = Cli::try_parse_from([
+            "alsatool", "mixer", "set", "Master", "5%", "--json", "--", "-c",
+        ])
+        .unwrap();
+        let Command::Mixer(mut m) = cli.command else {
+            panic!("not mixer")
+        };
+        m.reclaim_trailing_options().unwrap();
+        assert!(m.json);
+        match m.action {
+            Some(MixerAction::Set { values, .. }) => assert_eq!(values, ["5%", "-c"]),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Device access: opening PCMs by ALSA device string, negotiating their hardware parameters,
+//! probing what they can do, recovering from xruns, and listing cards and PCM names.
+//!
+//! Nothing here knows about the command line; the subcommands call into it.
+
+pub mod alsa_log;
+pub mod caps;
+pub mod cards;
+pub mod params;
+pub mod xrun;
+
+use std::ffi::CString;
+
+use alsa::pcm::PCM;
+use anyhow::{anyhow, Result};
+
+pub use alsa::Direction;
+
+/// "playback" or "capture".
+pub fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Playback => "playback",
+        Direction::Capture => "capture",
+    }
+}
+
+/// Opens a PCM in blocking mode. The error says which device failed, why, and what to try.
+pub fn open_pcm(device: &str, direction: Direction) -> Result<PCM> {
+    let name = CString::new(device).map_err(|_| {
+        anyhow!(
+            "device name '{}' contains a NUL byte",
+            device.escape_debug()
+        )
+    })?;
+    PCM::open(&name, direction, false).map_err(|e| open_error(device, direction, &e))
+}
+
+/// Turns a failed `snd_pcm_open` into the one-line message the user sees.
+pub fn open_error(device: &str, direction: Direction, err: &alsa::Error) -> anyhow::Error {
+    let what = format!(
+        "cannot open {} device '{}'",
+        direction_name(direction),
+        device.escape_debug()
+    );
+    let errno = err.errno().abs();
+    match errno {
+        libc::EBUSY => anyhow!(
+            "{what}: the device is in use by another program; stop it, or use a shared device such as 'default' or 'dmix'"
+        ),
+        libc::EACCES | libc::EPERM => anyhow!(
+            "{what}: permission denied; add your user to the 'audio' group or check the permissions of /dev/snd"
+        ),
+        libc::ENOENT | libc::ENODEV | libc::ENXIO | libc::EINVAL => anyhow!(
+            "{what}: no such device; run `alsatool devices` to see the devices there are"
+        ),
+        libc::EAGAIN => anyhow!("{what}: the device is temporarily unavailable; try again"),
+        _ => anyhow!("{what}: {}", errno_text(errno)),
+    }
+}
+
+/// The system's text for an errno value, without Rust's " (os error N)" tail.
+pub fn errno_text(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno.abs()).to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+/// A short text for an ALSA error from anything but opening: "Broken pipe (snd_pcm_writei)".
+pub fn alsa_error_text(err: &alsa::Error) -> String {
+    format!("{} ({})", errno_text(err.errno()), err.func())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_text_has_no_rust_suffix() {
+        assert_eq!(errno_text(libc::ENOSPC), "No space left on device");
+        assert_eq!(errno_text(-libc::EBUSY), "Device or resource busy");
+    }
+
+    #[test]
+    fn open_errors_say_what_to_do() {
+        let busy = open_error(
+            "hw:0",
+            Direction::Playback,
+            &alsa::Error::new("snd_pcm_open", libc::EBUSY),
+        );
+        assert!(busy.to_string().contains("in use"), "{busy}");
+        let missing = open_error(
+            "hw:9",
+            Direction::Capture,
+            &alsa::Error::new("snd_pcm_open", libc::ENOENT),
+        );
+        let text = missing.to_string();
+        assert!(
+            text.contains("'hw:9'") && text.contains("alsatool devices"),
+            "{text}"
+        );
+        let denied = open_error(
+            "hw:0",
+            Direction::Playback,
+            &alsa::Error::new("snd_pcm_open", libc::EACCES),
+        );
+        assert!(denied.to_string().contains("permission denied"));
+    }
+}

@@ -1,0 +1,27 @@
+//! alsatool: play, record, mix and list Linux audio devices over ALSA.
+//!
+//! The library holds everything; `main.rs` only parses and exits. Layout:
+//! - [`cli`]: the clap definitions, and nothing else knows about clap;
+//! - [`commands`]: one file per subcommand, wiring the modules below together;
+//! - [`device`]: opening PCMs, parameter negotiation, capabilities, xrun recovery, card listing;
+//! - [`format`] and [`samples`]: sample formats and the per-sample kernels;
+//! - [`progress`]: bars, meters and notes on stderr; [`signals`]: Ctrl-C and friends;
+//! - [`exit_codes`]: what the process returns.
+
+pub mod cli;
+pub mod commands;
+pub mod device;
+pub mod exit_codes;
+pub mod format;
+pub mod progress;
+pub mod samples;
+pub mod signals;
+
+use exit_codes::ExitCode;
+
+/// Runs a parsed command line. Errors carry the one-line message for the user.
+pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    device::alsa_log::set_verbose(cli.verbose > 0);
+    let ui = progress::Ui::new(cli.verbose, cli.quiet);
+    commands::dispatch(cli.command, ui)
+}

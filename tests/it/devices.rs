@@ -1,0 +1,189 @@
+//! `alsatool devices`: against the null plugin, test PCMs in the private .asoundrc, and the
+//! pulse plugin with a private PulseAudio.
+
+use crate::util::{Pulse, TestEnv};
+
+#[test]
+fn lists_pcm_names_with_hints_from_the_users_asoundrc() {
+    let mut env = TestEnv::new();
+    env.add_null_pcm("alsatool_described", "A described test sink");
+    let run = env.run(&["devices"]);
+    run.success()
+        .stdout_contains("alsatool_described\n    A described test sink")
+        .stdout_contains("alsatool_test_sink\n    alsatool test sink")
+        .stdout_contains("null\n");
+}
+
+#[test]
+fn with_no_sound_card_says_so_in_one_line_and_still_lists_pcms() {
+    let env = TestEnv::new();
+    let run = env.run(&["devices"]);
+    run.success().stderr_is_empty();
+    let stdout = run.stdout();
+    if !std::path::Path::new("/dev/snd").exists() {
+        assert_eq!(
+            stdout.lines().next(),
+            Some("No sound cards found."),
+            "{stdout}"
+        );
+    }
+    assert!(stdout.contains("PCM names:"), "{stdout}");
+}
+
+#[test]
+fn json_listing_has_the_documented_shape() {
+    let mut env = TestEnv::new();
+    env.add_null_pcm("alsatool_json", "JSON test sink");
+    let json = env.run(&["devices", "--json"]).success().json();
+    assert!(json["cards"].is_array());
+    let names = json["pcm_names"].as_array().expect("pcm_names array");
+    let ours = names
+        .iter()
+        .find(|p| p["name"] == "alsatool_json")
+        .expect("hinted PCM in JSON");
+    assert_eq!(ours["description"], "JSON test sink");
+    assert_eq!(
+        ours["directions"],
+        serde_json::json!(["playback", "capture"])
+    );
+}
+
+#[test]
+fn direction_filters_keep_only_names_for_that_direction() {
+    let mut env = TestEnv::new();
+    let raw = env.path("in.raw");
+    crate::util::write_file(&raw, &[0u8; 64]);
+    env.add_capture_pcm("alsatool_file_capture", &raw);
+    for direction in ["playback", "capture"] {
+        let json = env
+            .run(&["devices", &format!("--{direction}"), "--json"])
+            .success()
+            .json();
+        let names = json["pcm_names"].as_array().unwrap();
+        assert!(
+            names.iter().any(|p| p["name"] == "alsatool_file_capture"),
+            "{json}"
+        );
+        for name in names {
+            let dirs = name["directions"].as_array().unwrap();
+            assert!(
+                dirs.iter().any(|d| d == direction),
+                "{name} in --{direction}"
+            );
+        }
+        for card in json["cards"].as_array().unwrap() {
+            for pcm in card["pcm_devices"].as_array().unwrap() {
+                assert_eq!(pcm["direction"], direction);
+            }
+        }
+    }
+}
+
+#[test]
+fn capabilities_of_null() {
+    let env = TestEnv::new();
+    let run = env.run(&["devices", "null"]);
+    run.success()
+        .stdout_contains("null (playback):")
+        .stdout_contains("null (capture):")
+        .stdout_contains("S24_3LE")
+        .stdout_contains("FLOAT64_LE");
+    let json = env
+        .run(&["devices", "null", "--playback", "--json"])
+        .success()
+        .json();
+    assert_eq!(json["device"], "null");
+    assert!(json.get("capture").is_none());
+    let caps = &json["playback"]["capabilities"];
+    assert_eq!(json["playback"]["available"], true);
+    assert_eq!(caps["channels"]["min"], 1);
+    assert!(caps["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "S16_LE"));
+    assert!(caps["rate"]["min"].as_u64().unwrap() <= 8000);
+    assert!(caps["rate"]["max"].as_u64().unwrap() >= 192000);
+}
+
+#[test]
+fn capabilities_of_pulse_with_a_private_server() {
+    let pulse = Pulse::start();
+    let mut env = TestEnv::new();
+    env.use_pulse(&pulse);
+    let json = env.run(&["devices", "pulse", "--json"]).success().json();
+    for direction in ["playback", "capture"] {
+        let caps = &json[direction]["capabilities"];
+        assert_eq!(json[direction]["available"], true, "{json}");
+        let formats = caps["formats"].as_array().unwrap();
+        assert!(formats.iter().any(|f| f == "S16_LE"), "{json}");
+        assert!(formats.iter().any(|f| f == "FLOAT_LE"), "{json}");
+        assert_eq!(caps["channels"]["min"], 1);
+        assert!(caps["channels"]["max"].as_u64().unwrap() >= 2);
+    }
+    // With the server running, the pulse control plugin offers PulseAudio's mixer.
+    let listing = env.run(&["devices"]).success().stdout();
+    assert!(listing.contains("pulse"), "{listing}");
+}
+
+#[test]
+fn an_unknown_device_gives_one_clear_line() {
+    let env = TestEnv::new();
+    env.run(&["devices", "alsatool_no_such_pcm"])
+        .code_is(1)
+        .fails_with(&[
+            "'alsatool_no_such_pcm'",
+            "no such device",
+            "alsatool devices",
+        ]);
+    env.run(&["devices", "hw:7"])
+        .code_is(1)
+        .fails_with(&["'hw:7'", "no such device"]);
+}
+
+#[test]
+fn alsa_libs_own_messages_show_only_with_verbose() {
+    let env = TestEnv::new();
+    let quiet = env.run(&["devices", "hw:7"]);
+    assert!(!quiet.stderr().contains("ALSA lib"), "{}", quiet.stderr());
+    let verbose = env.run(&["-v", "devices", "hw:7"]);
+    assert!(
+        verbose.stderr().contains("ALSA lib"),
+        "{}",
+        verbose.stderr()
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    use std::process::Stdio;
+    let env = TestEnv::new();
+    let mut child = env
+        .alsatool()
+        .args(["devices", "null"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = TestEnv::new();
+    let run = env.run(&["devices", "--playback", "--capture"]);
+    run.code_is(2);
+    let run = env.run(&["no-such-subcommand"]);
+    run.code_is(2);
+}

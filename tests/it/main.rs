@@ -1,0 +1,8 @@
+//! Integration tests: the built `alsatool` binary against real ALSA (the null and file plugins,
+//! test PCMs in a private ~/.asoundrc, a private PulseAudio). One test crate, one module per
+//! subcommand, shared helpers in `util`.
+
+mod util;
+
+mod devices;
+mod generated;

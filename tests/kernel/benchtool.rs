@@ -1,0 +1,411 @@
+//! Small std-only helper for the kernel bench, run inside the guest (no sox, jq or python there).
+//!
+//! Built by `tests/kernel/run` with a plain `rustc -O` (not part of the cargo workspace).
+//!
+//! Subcommands:
+//!   wav-info FILE
+//!       Parse a WAV file and print `key=value` lines: format, channels, rate, header_frames (from the
+//!       data chunk size in the header), file_frames (from the bytes actually present), sizes_ok
+//!       (RIFF and data sizes agree with the file). Exit 1 if the file is not a parseable WAV.
+//!   wav-match REF CAP MIN_FRAMES
+//!       Find the first non-silent frame of CAP, locate it in REF (exact match of 32 frames), then count
+//!       how many consecutive frames of CAP equal REF from there. Prints
+//!       `matched=N ref_start=R cap_start=C ref_frames=.. cap_frames=..`; exit 0 if matched >= MIN_FRAMES.
+//!       Both files must have the same sample format and channel count.
+//!   wav-stats FILE
+//!       Print frames, peak (absolute, normalised 0..1) and rms of all samples, to check "not silent".
+//!   json-flat [FILE]
+//!       Parse JSON (stdin if no FILE) and print one `path=value` line per leaf, e.g.
+//!       `.cards[0].id="Dummy"`. Exit 1 with a message if the JSON is invalid.
+
+use std::env;
+use std::fs;
+use std::process::exit;
+
+fn die(msg: &str) -> ! {
+    eprintln!("benchtool: {msg}");
+    exit(2)
+}
+
+// ---------------------------------------------------------------- WAV
+
+struct Wav {
+    fmt_tag: u16,
+    channels: u16,
+    rate: u32,
+    bits: u16,
+    block_align: u16,
+    riff_size: u32,
+    data_size_header: u32,
+    data: Vec<u8>,
+    file_len: usize,
+    data_offset: usize,
+}
+
+fn le16(b: &[u8], o: usize) -> u16 {
+    u16::from_le_bytes([b[o], b[o + 1]])
+}
+fn le32(b: &[u8], o: usize) -> u32 {
+    u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]])
+}
+
+fn parse_wav(path: &str) -> Result<Wav, String> {
+    let b = fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    if b.len() < 12 || &b[0..4] != b"RIFF" || &b[8..12] != b"WAVE" {
+        return Err(format!("{path}: not a RIFF/WAVE file ({} bytes)", b.len()));
+    }
+    let riff_size = le32(&b, 4);
+    let mut o = 12;
+    let mut fmt: Option<(u16, u16, u32, u16, u16)> = None;
+    while o + 8 <= b.len() {
+        let id = &b[o..o + 4];
+        let size = le32(&b, o + 4);
+        let body = o + 8;
+        if id == b"fmt " {
+            if body + 16 > b.len() {
+                return Err(format!("{path}: truncated fmt chunk"));
+            }
+            let mut tag = le16(&b, body);
+            let channels = le16(&b, body + 2);
+            let rate = le32(&b, body + 4);
+            let block_align = le16(&b, body + 12);
+            let bits = le16(&b, body + 14);
+            if tag == 0xFFFE && size >= 40 && body + 26 <= b.len() {
+                tag = le16(&b, body + 24); // sub-format GUID starts with the real tag
+            }
+            fmt = Some((tag, channels, rate, bits, block_align));
+        } else if id == b"data" {
+            let (fmt_tag, channels, rate, bits, block_align) =
+                fmt.ok_or_else(|| format!("{path}: data chunk before fmt chunk"))?;
+            if channels == 0 || block_align == 0 {
+                return Err(format!("{path}: bad fmt: {channels} channels, block align {block_align}"));
+            }
+            let avail = b.len() - body;
+            // A size of 0 or a too-big size (crash, stream) means "until end of file".
+            let take = if size == 0 || size as usize > avail { avail } else { size as usize };
+            let take = take - take % block_align as usize;
+            return Ok(Wav {
+                fmt_tag,
+                channels,
+                rate,
+                bits,
+                block_align,
+                riff_size,
+                data_size_header: size,
+                data: b[body..body + take].to_vec(),
+                file_len: b.len(),
+                data_offset: body,
+            });
+        }
+        o = body + size as usize + (size as usize & 1);
+    }
+    Err(format!("{path}: no data chunk"))
+}
+
+impl Wav {
+    fn format_name(&self) -> String {
+        let bytes = self.block_align / self.channels;
+        match (self.fmt_tag, self.bits, bytes) {
+            (1, 8, 1) => "U8".into(),
+            (1, 16, 2) => "S16_LE".into(),
+            (1, 24, 3) => "S24_3LE".into(),
+            (1, 24, 4) => "S24_LE".into(),
+            (1, 32, 4) => "S32_LE".into(),
+            (3, 32, 4) => "FLOAT_LE".into(),
+            (3, 64, 8) => "FLOAT64_LE".into(),
+            (t, b, n) => format!("tag{t}_{b}bit_{n}bytes"),
+        }
+    }
+    fn frames(&self) -> usize {
+        self.data.len() / self.block_align as usize
+    }
+    fn frame(&self, i: usize) -> &[u8] {
+        let n = self.block_align as usize;
+        &self.data[i * n..(i + 1) * n]
+    }
+    fn silent_frame(&self, i: usize) -> bool {
+        let f = self.frame(i);
+        if self.fmt_tag == 1 && self.bits == 8 {
+            f.iter().all(|&x| x == 0x80)
+        } else {
+            f.iter().all(|&x| x == 0)
+        }
+    }
+    /// Samples normalised to -1..1.
+    fn samples(&self) -> Vec<f64> {
+        let bytes = (self.block_align / self.channels) as usize;
+        self.data
+            .chunks_exact(bytes)
+            .map(|s| match (self.fmt_tag, bytes) {
+                (1, 1) => (s[0] as f64 - 128.0) / 128.0,
+                (1, 2) => i16::from_le_bytes([s[0], s[1]]) as f64 / 32768.0,
+                (1, 3) => ((i32::from_le_bytes([0, s[0], s[1], s[2]]) >> 8) as f64) / 8388608.0,
+                (1, 4) if self.bits == 24 => {
+                    ((i32::from_le_bytes([s[0], s[1], s[2], 0]) << 8 >> 8) as f64) / 8388608.0
+                }
+                (1, 4) => i32::from_le_bytes([s[0], s[1], s[2], s[3]]) as f64 / 2147483648.0,
+                (3, 4) => f32::from_le_bytes([s[0], s[1], s[2], s[3]]) as f64,
+                (3, 8) => f64::from_le_bytes(s.try_into().unwrap()),
+                _ => 0.0,
+            })
+            .collect()
+    }
+}
+
+fn wav_info(path: &str) {
+    let w = parse_wav(path).unwrap_or_else(|e| {
+        println!("parse=error {e}");
+        exit(1)
+    });
+    let file_data = w.file_len - w.data_offset;
+    let header_frames = w.data_size_header as usize / w.block_align as usize;
+    let file_frames = file_data / w.block_align as usize;
+    // Header sizes agree with the bytes present (a pad byte after odd-sized data is allowed).
+    let d = w.data_size_header as usize;
+    let sizes_ok = (d == file_data || d + 1 == file_data) && w.riff_size as usize + 8 == w.file_len;
+    println!("parse=ok");
+    println!("format={}", w.format_name());
+    println!("channels={}", w.channels);
+    println!("rate={}", w.rate);
+    println!("bits={}", w.bits);
+    println!("header_frames={header_frames}");
+    println!("file_frames={file_frames}");
+    println!("sizes_ok={}", if sizes_ok { 1 } else { 0 });
+}
+
+fn wav_stats(path: &str) {
+    let w = parse_wav(path).unwrap_or_else(|e| die(&e));
+    let s = w.samples();
+    let peak = s.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let rms = if s.is_empty() { 0.0 } else { (s.iter().map(|x| x * x).sum::<f64>() / s.len() as f64).sqrt() };
+    println!("frames={} peak={:.4} rms={:.4}", w.frames(), peak, rms);
+}
+
+fn wav_match(rpath: &str, cpath: &str, min: usize) {
+    let r = parse_wav(rpath).unwrap_or_else(|e| die(&e));
+    let c = parse_wav(cpath).unwrap_or_else(|e| die(&e));
+    if r.block_align != c.block_align || r.channels != c.channels || r.fmt_tag != c.fmt_tag {
+        die(&format!(
+            "format differs: ref {} {}ch, capture {} {}ch",
+            r.format_name(),
+            r.channels,
+            c.format_name(),
+            c.channels
+        ));
+    }
+    let (rn, cn) = (r.frames(), c.frames());
+    let report = |m: usize, rs: isize, cs: isize| {
+        println!("matched={m} ref_start={rs} cap_start={cs} ref_frames={rn} cap_frames={cn}");
+        exit(if m >= min && m > 0 { 0 } else { 1 })
+    };
+    let cs = match (0..cn).find(|&i| !c.silent_frame(i)) {
+        Some(i) => i,
+        None => report(0, -1, -1),
+    };
+    let probe = 32.min(cn - cs);
+    let block = r.block_align as usize;
+    let needle = &c.data[cs * block..(cs + probe) * block];
+    let rs = match (0..rn.saturating_sub(probe - 1)).find(|&i| &r.data[i * block..(i + probe) * block] == needle) {
+        Some(i) => i,
+        None => report(0, -1, cs as isize),
+    };
+    let mut m = 0;
+    while rs + m < rn && cs + m < cn && r.frame(rs + m) == c.frame(cs + m) {
+        m += 1;
+    }
+    report(m, rs as isize, cs as isize);
+}
+
+// ---------------------------------------------------------------- JSON
+
+struct P<'a> {
+    s: &'a [u8],
+    i: usize,
+    out: Vec<String>,
+}
+
+impl<'a> P<'a> {
+    fn err(&self, m: &str) -> ! {
+        eprintln!("benchtool: invalid JSON at byte {}: {m}", self.i);
+        exit(1)
+    }
+    fn ws(&mut self) {
+        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+    }
+    fn peek(&self) -> u8 {
+        *self.s.get(self.i).unwrap_or(&0)
+    }
+    fn lit(&mut self, w: &str) {
+        if self.s[self.i..].starts_with(w.as_bytes()) {
+            self.i += w.len();
+        } else {
+            self.err("bad literal")
+        }
+    }
+    fn string(&mut self) -> String {
+        if self.peek() != b'"' {
+            self.err("expected string")
+        }
+        self.i += 1;
+        let mut v: Vec<u8> = Vec::new();
+        loop {
+            let ch = self.peek();
+            self.i += 1;
+            match ch {
+                0 if self.i > self.s.len() => self.err("unterminated string"),
+                b'"' => break,
+                b'\\' => {
+                    let e = self.peek();
+                    self.i += 1;
+                    match e {
+                        b'"' => v.push(b'"'),
+                        b'\\' => v.push(b'\\'),
+                        b'/' => v.push(b'/'),
+                        b'b' => v.push(8),
+                        b'f' => v.push(12),
+                        b'n' => v.push(b'\n'),
+                        b'r' => v.push(b'\r'),
+                        b't' => v.push(b'\t'),
+                        b'u' => {
+                            let h = std::str::from_utf8(self.s.get(self.i..self.i + 4).unwrap_or(b"zzzz"))
+                                .ok()
+                                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                                .unwrap_or_else(|| self.err("bad \\u escape"));
+                            self.i += 4;
+                            let c = char::from_u32(h).unwrap_or('\u{fffd}');
+                            let mut buf = [0u8; 4];
+                            v.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                        }
+                        _ => self.err("bad escape"),
+                    }
+                }
+                c if c < 0x20 => self.err("control character in string"),
+                c => v.push(c),
+            }
+        }
+        String::from_utf8(v).unwrap_or_else(|_| self.err("invalid UTF-8"))
+    }
+    fn value(&mut self, path: &str) {
+        self.ws();
+        match self.peek() {
+            b'{' => {
+                self.i += 1;
+                self.ws();
+                if self.peek() == b'}' {
+                    self.i += 1;
+                    self.out.push(format!("{path}={{}}"));
+                    return;
+                }
+                loop {
+                    self.ws();
+                    let k = self.string();
+                    self.ws();
+                    if self.peek() != b':' {
+                        self.err("expected ':'")
+                    }
+                    self.i += 1;
+                    self.value(&format!("{path}.{k}"));
+                    self.ws();
+                    match self.peek() {
+                        b',' => self.i += 1,
+                        b'}' => {
+                            self.i += 1;
+                            return;
+                        }
+                        _ => self.err("expected ',' or '}'"),
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                self.ws();
+                if self.peek() == b']' {
+                    self.i += 1;
+                    self.out.push(format!("{path}=[]"));
+                    return;
+                }
+                let mut n = 0;
+                loop {
+                    self.value(&format!("{path}[{n}]"));
+                    n += 1;
+                    self.ws();
+                    match self.peek() {
+                        b',' => self.i += 1,
+                        b']' => {
+                            self.i += 1;
+                            return;
+                        }
+                        _ => self.err("expected ',' or ']'"),
+                    }
+                }
+            }
+            b'"' => {
+                let s = self.string();
+                self.out.push(format!("{path}=\"{}\"", s.replace('\n', "\\n")));
+            }
+            b't' => {
+                self.lit("true");
+                self.out.push(format!("{path}=true"));
+            }
+            b'f' => {
+                self.lit("false");
+                self.out.push(format!("{path}=false"));
+            }
+            b'n' => {
+                self.lit("null");
+                self.out.push(format!("{path}=null"));
+            }
+            b'-' | b'0'..=b'9' => {
+                let st = self.i;
+                while self.i < self.s.len() && matches!(self.s[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    self.i += 1;
+                }
+                let t = std::str::from_utf8(&self.s[st..self.i]).unwrap();
+                if t.parse::<f64>().is_err() {
+                    self.err("bad number")
+                }
+                self.out.push(format!("{path}={t}"));
+            }
+            _ => self.err("unexpected character"),
+        }
+    }
+}
+
+fn json_flat(path: Option<&str>) {
+    let data = match path {
+        Some(p) => fs::read(p).unwrap_or_else(|e| die(&format!("{p}: {e}"))),
+        None => {
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).unwrap_or_else(|e| die(&e.to_string()));
+            v
+        }
+    };
+    let mut p = P { s: &data, i: 0, out: Vec::new() };
+    p.ws();
+    if p.peek() == 0 {
+        p.err("empty input")
+    }
+    p.value("");
+    p.ws();
+    if p.i != data.len() {
+        p.err("trailing data")
+    }
+    for l in p.out {
+        println!("{l}");
+    }
+}
+
+fn main() {
+    let a: Vec<String> = env::args().skip(1).collect();
+    let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
+    match a.as_slice() {
+        ["wav-info", f] => wav_info(f),
+        ["wav-stats", f] => wav_stats(f),
+        ["wav-match", r, c, m] => wav_match(r, c, m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number"))),
+        ["json-flat"] => json_flat(None),
+        ["json-flat", f] => json_flat(Some(f)),
+        _ => die("usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | json-flat [F]"),
+    }
+}

@@ -1,0 +1,97 @@
+# Helpers sourced by every test in /bench/cases/ (busybox sh). A test passes when it returns normally;
+# it calls `fail "reason"` or `skip "reason"` otherwise. It runs in its own empty directory (TEST_DIR)
+# with stdout/stderr going to the console log; background processes it leaves are killed afterwards.
+
+DATA=/data
+# Card indexes and ids, fixed by /init.
+DUMMY=0 AC97=1 RME=2 LOOP=3
+
+fail() {
+    echo "$*" >"$TEST_DIR/.reason"
+    echo "FAIL: $*"
+    exit 1
+}
+
+skip() {
+    echo "$*" >"$TEST_DIR/.reason"
+    echo "SKIP: $*"
+    exit 77
+}
+
+# Print a command, then run it.
+x() {
+    echo "+ $*"
+    "$@"
+}
+
+# run NAME CMD...: run CMD with stdout in NAME.out and stderr in NAME.err (both echoed), status in $rc.
+run() {
+    _n=$1
+    shift
+    echo "+ $*"
+    "$@" >"$_n.out" 2>"$_n.err"
+    rc=$?
+    sed 's/^/  out| /' "$_n.out"
+    sed 's/^/  err| /' "$_n.err"
+    echo "  (exit $rc)"
+    return 0
+}
+
+# Fail unless the command succeeds; its output goes to the log.
+must() {
+    echo "+ $*"
+    "$@" || fail "command failed (exit $?): $*"
+}
+
+# need_alsatool [SUBCOMMAND]: skip the test when the binary or the subcommand does not exist yet.
+need_alsatool() {
+    command -v alsatool >/dev/null 2>&1 || skip "alsatool binary not in the image (not built)"
+    if [ -n "$1" ]; then
+        alsatool "$1" --help >/dev/null 2>&1 || skip "not implemented (alsatool $1 --help fails)"
+    fi
+}
+
+# Seconds since boot, with centiseconds.
+now() { cut -d' ' -f1 /proc/uptime; }
+# elapsed T0: seconds since T0 (from now), as a decimal.
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
+# fge A B: true when A >= B (decimals).
+fge() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a+0 >= b+0)}'; }
+
+# wav_field FILE KEY: one field of `benchtool wav-info`.
+wav_field() { benchtool wav-info "$1" | sed -n "s/^$2=//p"; }
+
+# Wait until a process has the PCM open (its status file leaves "closed"), at most ~5 s.
+# wait_pcm_open /proc/asound/card3/pcm1c/sub0
+wait_pcm_running() {
+    _i=0
+    while [ $_i -lt 100 ]; do
+        grep -q '^state: RUNNING' "$1/status" 2>/dev/null && return 0
+        usleep 50000
+        _i=$((_i + 1))
+    done
+    return 1
+}
+
+# Mixer helpers on amixer's simple-control output. The dummy's controls have a common volume (no
+# direction word) and separate switches, e.g.
+#   Front Left: 25 [50%] [-22.50dB] Capture [off]
+# other cards print `Front Left: Playback 25 [50%] [-22.50dB] [on]`.
+# mixer_raw CARD CONTROL CHANNEL: the raw volume on that channel's line.
+mixer_raw() {
+    amixer -c "$1" sget "$2" | awk -v ch="$3:" '
+        index($0, ch) == 1 || index($0, " " ch) {
+            sub(/^.*: /, "")
+            if ($1 ~ /^-?[0-9]+$/) { print $1; exit }
+            if (($1 == "Playback" || $1 == "Capture") && $2 ~ /^-?[0-9]+$/) { print $2; exit }
+        }'
+}
+# mixer_limits CARD CONTROL: "MIN MAX" of the playback volume.
+mixer_limits() {
+    amixer -c "$1" sget "$2" | awk '/Limits:/ { for (i = 1; i <= NF; i++) if ($i == "-") { print $(i-1), $(i+1); exit } }'
+}
+# mixer_line CARD CONTROL CHANNEL_PREFIX: the whole amixer line for that channel.
+mixer_line() { amixer -c "$1" sget "$2" | grep -m1 "^ *$3:"; }
+
+# Reset card 0's Master to a known raw value on both channels, unmuted.
+mixer_reset() { amixer -q -c "$DUMMY" sset Master "${1:-0}" unmute >/dev/null; }
