@@ -4,15 +4,20 @@
 //! - [`cli`]: the clap definitions, and nothing else knows about clap;
 //! - [`commands`]: one file per subcommand, wiring the modules below together;
 //! - [`device`]: opening PCMs, parameter negotiation, capabilities, xrun recovery, card listing;
-//! - [`format`] and [`samples`]: sample formats and the per-sample kernels;
+//! - [`format`] and [`samples`]: sample formats and the per-sample kernels; [`convert`]: format
+//!   and channel conversion where a device does not take a file's;
+//! - [`audio_file`]: reading files to play, writing recordings; [`mixer`]: mixer controls;
 //! - [`progress`]: bars, meters and notes on stderr; [`signals`]: Ctrl-C and friends;
 //! - [`exit_codes`]: what the process returns.
 
+pub mod audio_file;
 pub mod cli;
 pub mod commands;
+pub mod convert;
 pub mod device;
 pub mod exit_codes;
 pub mod format;
+pub mod mixer;
 pub mod progress;
 pub mod samples;
 pub mod signals;

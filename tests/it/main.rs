@@ -6,3 +6,6 @@ mod util;
 
 mod devices;
 mod generated;
+mod mixer;
+mod play;
+mod record;

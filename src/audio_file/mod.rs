@@ -1,0 +1,5 @@
+//! Audio files: reading WAV and raw input for playback (`reader`), and writing WAV and raw
+//! recordings that stay valid whatever ends them (`writer`).
+
+pub mod reader;
+pub mod writer;

@@ -1,0 +1,1 @@
+//! Reading audio files for playback: WAV headers and streaming reads of the data that follows.

@@ -1,0 +1,1 @@
+//! `alsatool mixer` against real ALSA.

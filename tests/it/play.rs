@@ -1,0 +1,1 @@
+//! `alsatool play` against real ALSA.

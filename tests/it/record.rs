@@ -1,0 +1,1 @@
+//! `alsatool record` against real ALSA.
