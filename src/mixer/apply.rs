@@ -27,7 +27,10 @@ pub fn apply(elem: &Elem, args: &[String], which: Scale) -> Result<()> {
     if elem.is_enumerated() {
         return apply_enum(elem, args);
     }
-    let steps = value::parse(args).map_err(UsageError)?;
+    let steps = value::parse(args).map_err(|e| {
+        let id = super::control::control_id(&elem.name(), elem.index());
+        UsageError(e.message(&format!("'{id}'"), &forms(elem)))
+    })?;
     let mut ops = Vec::new();
     for step in &steps {
         ops.extend(plan(elem, step)?);
@@ -108,10 +111,10 @@ pub fn forms(elem: &Elem) -> String {
 
 fn describe_value(value: &Value) -> &'static str {
     match value {
-        Value::Volume(..) => "a volume",
-        Value::Switch(SwitchKind::Playback, _) => "a playback switch (mute/unmute)",
-        Value::Switch(SwitchKind::Capture, _) => "a capture switch (cap/nocap)",
-        Value::Switch(SwitchKind::Any, _) => "a switch",
+        Value::Volume(..) => "volume",
+        Value::Switch(SwitchKind::Playback, _) => "playback switch (mute/unmute)",
+        Value::Switch(SwitchKind::Capture, _) => "capture switch (cap/nocap)",
+        Value::Switch(SwitchKind::Any, _) => "switch",
     }
 }
 
@@ -161,7 +164,8 @@ fn plan(elem: &Elem, step: &Step) -> Result<Vec<Op>> {
             .into_iter()
             .collect();
         return Err(UsageError(format!(
-            "'{id}' has no channel or direction that '{}' picks; it has {}",
+            "'{id}' has no {} channel for '{}'; it has {}",
+            step.picked.join(" "),
             step.text,
             all.join(", ")
         ))

@@ -6,6 +6,9 @@
 //! are out of reach through it. This module owns the `snd_mixer_t` and exposes exactly the calls
 //! alsatool needs, each returning `alsa::Result` so errors read like the rest of the crate's.
 
+// `c_long` is i64 here but i32 on 32-bit targets, so `i64::from` is needed there.
+#![allow(clippy::useless_conversion)]
+
 use std::ffi::{CStr, CString};
 use std::marker::PhantomData;
 use std::ptr;
@@ -247,7 +250,7 @@ impl Elem<'_> {
             snd_mixer_selem_get_playback_volume_range,
             snd_mixer_selem_get_capture_volume_range(self.ptr, &mut min, &mut max)
         );
-        (min as i64, max as i64)
+        (i64::from(min), i64::from(max))
     }
 
     /// The dB range in hundredths of a dB, or `None` when the control has no dB information.
@@ -258,7 +261,7 @@ impl Elem<'_> {
             snd_mixer_selem_get_playback_dB_range,
             snd_mixer_selem_get_capture_dB_range(self.ptr, &mut min, &mut max)
         );
-        (err >= 0).then_some((min as i64, max as i64))
+        (err >= 0).then_some((i64::from(min), i64::from(max)))
     }
 
     pub fn volume(&self, dir: Direction, channel: u32) -> alsa::Result<i64> {
@@ -268,7 +271,7 @@ impl Elem<'_> {
             snd_mixer_selem_get_playback_volume,
             snd_mixer_selem_get_capture_volume(self.ptr, channel as c_int, &mut value)
         );
-        check("snd_mixer_selem_get_volume", err).map(|_| value as i64)
+        check("snd_mixer_selem_get_volume", err).map(|_| i64::from(value))
     }
 
     /// The channel's gain in hundredths of a dB, when the control knows it.
@@ -279,7 +282,7 @@ impl Elem<'_> {
             snd_mixer_selem_get_playback_dB,
             snd_mixer_selem_get_capture_dB(self.ptr, channel as c_int, &mut value)
         );
-        (err >= 0).then_some(value as i64)
+        (err >= 0).then_some(i64::from(value))
     }
 
     /// The gain a raw value would have, in hundredths of a dB.
@@ -290,7 +293,7 @@ impl Elem<'_> {
             snd_mixer_selem_ask_playback_vol_dB,
             snd_mixer_selem_ask_capture_vol_dB(self.ptr, raw as c_long, &mut value)
         );
-        (err >= 0).then_some(value as i64)
+        (err >= 0).then_some(i64::from(value))
     }
 
     /// The raw value for a gain in hundredths of a dB, rounded up when `round_up`, otherwise
@@ -307,7 +310,7 @@ impl Elem<'_> {
                 &mut value
             )
         );
-        check("snd_mixer_selem_ask_dB_vol", err).map(|_| value as i64)
+        check("snd_mixer_selem_ask_dB_vol", err).map(|_| i64::from(value))
     }
 
     pub fn set_volume(&self, dir: Direction, channel: u32, raw: i64) -> alsa::Result<()> {

@@ -92,6 +92,8 @@ pub struct Step {
     pub directions: Directions,
     /// One value for every channel, or one per channel in order.
     pub values: Vec<Value>,
+    /// The channel and direction words in force ("rear", "capture"), for error messages.
+    pub picked: Vec<String>,
 }
 
 // alsa-lib channel ids (SND_MIXER_SCHN_*).
@@ -140,15 +142,43 @@ fn take_word<'t, T: Copy>(text: &'t str, words: &[(&str, T)]) -> Option<(T, &'t 
         .map(|&(_, value)| (value, rest))
 }
 
+/// Why `set`'s arguments are no plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// `piece` (part of the argument `arg`) is no value.
+    BadValue { piece: String, arg: String },
+    /// Only channel or direction words, nothing to set.
+    NothingToSet(String),
+}
+
+impl ParseError {
+    /// The message, with `takes` saying what the control takes (or [`FORMS`]).
+    pub fn message(&self, control: &str, takes: &str) -> String {
+        match self {
+            ParseError::BadValue { piece, arg } if piece == arg => {
+                format!("'{piece}' is not a value {control} takes; it takes {takes}")
+            }
+            ParseError::BadValue { piece, arg } => {
+                format!("'{piece}' in '{arg}' is not a value {control} takes; it takes {takes}")
+            }
+            ParseError::NothingToSet(args) => format!(
+                "nothing to set: '{args}' only picks channels or a direction; add a value such as 50% or mute"
+            ),
+        }
+    }
+}
+
 /// Parses `set`'s arguments (after the control) into steps.
-pub fn parse(args: &[String]) -> Result<Vec<Step>, String> {
+pub fn parse(args: &[String]) -> Result<Vec<Step>, ParseError> {
     let mut channels = Channels::ALL;
     let mut directions = Directions::BOTH;
     let mut steps = Vec::new();
+    let (mut channel_word, mut direction_word) = (None, None);
     for arg in args {
         let mut rest = arg.trim();
         if let Some((ids, after)) = take_word(rest, CHANNEL_WORDS) {
             channels = Channels(ids.iter().fold(0, |mask, id| mask | 1 << id));
+            channel_word = rest.split(',').next().map(str::to_string);
             rest = after;
         }
         let direction_words = [
@@ -169,6 +199,7 @@ pub fn parse(args: &[String]) -> Result<Vec<Step>, String> {
         ];
         if let Some((dirs, after)) = take_word(rest, &direction_words) {
             directions = dirs;
+            direction_word = rest.split(',').next().map(str::to_string);
             rest = after;
         }
         if rest.is_empty() {
@@ -178,25 +209,24 @@ pub fn parse(args: &[String]) -> Result<Vec<Step>, String> {
             .split(',')
             .map(|piece| parse_value(piece.trim()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|piece| {
-                if piece == rest {
-                    format!("'{piece}' is not a value set takes; give {FORMS}")
-                } else {
-                    format!("'{piece}' in '{arg}' is not a value set takes; give {FORMS}")
-                }
+            .map_err(|piece| ParseError::BadValue {
+                piece,
+                arg: arg.clone(),
             })?;
         steps.push(Step {
             text: arg.clone(),
             channels,
             directions,
             values,
+            picked: channel_word
+                .iter()
+                .chain(&direction_word)
+                .cloned()
+                .collect(),
         });
     }
     if steps.is_empty() {
-        return Err(format!(
-            "nothing to set: '{}' only picks channels or a direction; add a value such as 50% or mute",
-            args.join(" ")
-        ));
+        return Err(ParseError::NothingToSet(args.join(" ")));
     }
     Ok(steps)
 }
@@ -386,6 +416,7 @@ mod tests {
             }
         );
         assert_eq!(steps[2].channels, Channels(0b1100));
+        assert_eq!(steps[2].picked, ["rear", "capture"]);
         let steps = parse(&args(&["frontleft,50%", "woofer", "playback", "mute"])).unwrap();
         assert_eq!(steps[0].channels, Channels(1));
         assert_eq!(steps[1].channels, Channels(1 << 5));
@@ -402,13 +433,31 @@ mod tests {
             "banana", "50%%", "3dBx", "-", "+", "1.2.3", "5%+-", "%", "dB", "frontal",
         ] {
             let err = parse(&args(&[bad])).unwrap_err();
-            assert!(err.contains(&format!("'{bad}'")), "{bad}: {err}");
-            assert!(err.contains("mute/unmute"), "{err}");
+            assert_eq!(
+                err,
+                ParseError::BadValue {
+                    piece: bad.into(),
+                    arg: bad.into()
+                }
+            );
+            let text = err.message("'Master'", FORMS);
+            assert!(
+                text.contains(&format!("'{bad}' is not a value 'Master' takes")),
+                "{text}"
+            );
+            assert!(text.contains("mute/unmute"), "{text}");
         }
         let err = parse(&args(&["50%,banana"])).unwrap_err();
-        assert!(err.contains("'banana' in '50%,banana'"), "{err}");
+        assert!(
+            err.message("'Master'", FORMS)
+                .contains("'banana' in '50%,banana'"),
+            "{err:?}"
+        );
         let err = parse(&args(&["front"])).unwrap_err();
-        assert!(err.contains("nothing to set"), "{err}");
+        assert!(
+            err.message("'Master'", FORMS).contains("nothing to set"),
+            "{err:?}"
+        );
         assert!(parse(&args(&["1.5"])).is_err(), "raw steps are whole");
     }
 
