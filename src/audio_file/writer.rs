@@ -6,8 +6,9 @@
 //! the same descriptor another thread syncs, and know exactly how many bytes reached the disk
 //! when a write fails part-way.
 //!
-//! Crash safety: after every block of data the header's RIFF and data sizes are rewritten in
-//! place (`pwrite`), so SIGKILL or a crash leaves a file whose header matches what is on disk;
+//! Crash safety: while data flows, the header's RIFF and data sizes are rewritten in place
+//! (`pwrite`) every [`HEADER_INTERVAL`], so SIGKILL or a crash leaves a valid file that lacks at
+//! most that much at its end;
 //! a [`Syncer`] thread calls `fdatasync` about once a second so that power loss costs at most
 //! about a second, without ever making the writer wait for the disk.
 //!
@@ -22,7 +23,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 
@@ -76,6 +77,10 @@ pub fn check_wav_format(format: SampleFormat) -> Result<()> {
     }
     Ok(())
 }
+
+/// How often, at most, the header of a live file is rewritten while data flows: often enough
+/// that SIGKILL or a crash costs a tenth of a second at most, seldom enough to cost nothing.
+pub const HEADER_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Data sizes in an open-ended header (standard output): what arecord writes, 0x80000000.
 /// Players read such a file until its end.
@@ -285,6 +290,9 @@ struct Output {
     /// The header as last written (empty for raw).
     header_len: u64,
     data_bytes: u64,
+    /// `data_bytes` as the header on disk says, and when it was written.
+    header_data_bytes: u64,
+    header_at: Instant,
 }
 
 /// A recording being written: one or more files, or standard output.
@@ -348,6 +356,8 @@ impl RecordingWriter {
                 path: None,
                 header_len: 0,
                 data_bytes: 0,
+                header_data_bytes: 0,
+                header_at: Instant::now(),
             },
             Target::File(path) => open_output(path, force)?,
         };
@@ -461,16 +471,26 @@ impl RecordingWriter {
                 io_error_text(&e)
             );
         }
-        if self.output.path.is_some() {
-            self.update_header().map_err(|e| {
-                anyhow!(
-                    "cannot update the header of {}: {}",
-                    self.current_name(),
-                    io_error_text(&e)
-                )
-            })?;
+        if self.output.header_at.elapsed() >= HEADER_INTERVAL {
+            self.checkpoint()?;
         }
         Ok(())
+    }
+
+    /// Brings the header on disk up to date with the data (nothing to do when it is). The
+    /// writer does this by itself at least every [`HEADER_INTERVAL`] while data flows; call it
+    /// when data pauses.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        if self.output.path.is_none() || self.output.header_data_bytes == self.output.data_bytes {
+            return Ok(());
+        }
+        self.update_header().map_err(|e| {
+            anyhow!(
+                "cannot update the header of {}: {}",
+                self.current_name(),
+                io_error_text(&e)
+            )
+        })
     }
 
     fn duration_of(&self, data_bytes: u64) -> Duration {
@@ -479,13 +499,16 @@ impl RecordingWriter {
     }
 
     /// Rewrites the header's sizes to match the data on disk (nothing to do for raw).
-    fn update_header(&self) -> io::Result<()> {
+    fn update_header(&mut self) -> io::Result<()> {
+        self.output.header_at = Instant::now();
         if self.container != Container::Wav {
             return Ok(());
         }
         let header = wav_header(&self.layout, self.output.data_bytes)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
-        self.output.file.write_all_at(&header, 0)
+        self.output.file.write_all_at(&header, 0)?;
+        self.output.header_data_bytes = self.output.data_bytes;
+        Ok(())
     }
 
     /// Finishes the current file and continues in the next numbered one. The first rollover
@@ -524,7 +547,7 @@ impl RecordingWriter {
     }
 
     /// Brings the header up to date for the last time and closes the output.
-    pub fn finish(self) -> Result<Written> {
+    pub fn finish(mut self) -> Result<Written> {
         if self.output.path.is_some() {
             self.update_header().map_err(|e| {
                 anyhow!(
@@ -568,6 +591,8 @@ fn open_output(path: &Path, force: bool) -> Result<Output> {
         path: Some(path.to_path_buf()),
         header_len: 0,
         data_bytes: 0,
+        header_data_bytes: 0,
+        header_at: Instant::now(),
     })
 }
 

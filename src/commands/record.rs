@@ -155,7 +155,11 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
                     break Some(e);
                 }
             }
-            Next::Idle => {}
+            Next::Idle => {
+                if let Err(e) = out.checkpoint() {
+                    break Some(e);
+                }
+            }
             Next::Ended => break None,
         }
         if ui.live && last_draw.elapsed() >= Duration::from_millis(100) {

@@ -572,3 +572,36 @@ fn a_stalled_standard_output_consumer_costs_no_audio() {
     assert!(!stderr.contains("overran"), "{stderr}");
     assert_eq!(all.len(), 3 * BYTES_PER_SECOND);
 }
+
+#[test]
+fn memory_stays_flat_however_long_the_recording() {
+    // Ten minutes of CD-quality stereo (100 MiB) as fast as the file-backed PCM gives it.
+    let (env, _) = file_capture_env(1, 14);
+    let child = env
+        .alsatool()
+        .args([
+            "record",
+            "-d",
+            "cap",
+            "-f",
+            "cd",
+            "--duration",
+            "600",
+            "long.wav",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    let wav = assert_finished_wav(&env.path("long.wav"));
+    assert_eq!(wav.actual_data, 600 * 44100 * 4);
+    let peak_kib = usage.ru_maxrss;
+    assert!(peak_kib < 16 * 1024, "peak RSS {peak_kib} KiB");
+}
