@@ -577,7 +577,7 @@ fn a_stalled_standard_output_consumer_costs_no_audio() {
 fn memory_stays_flat_however_long_the_recording() {
     // Ten minutes of CD-quality stereo (100 MiB) as fast as the file-backed PCM gives it.
     let (env, _) = file_capture_env(1, 14);
-    let child = env
+    let mut child = env
         .alsatool()
         .args([
             "record",
@@ -599,6 +599,8 @@ fn memory_stays_flat_however_long_the_recording() {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(pid, child.id() as libc::pid_t);
+    // Already reaped by wait4; this only tells Child so.
+    let _ = child.wait();
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
     let wav = assert_finished_wav(&env.path("long.wav"));
     assert_eq!(wav.actual_data, 600 * 44100 * 4);
