@@ -458,6 +458,11 @@ impl RecordingWriter {
                     .set_len(self.output.header_len + self.output.data_bytes);
                 let _ = self.update_header();
             }
+            if self.output.path.is_none() && e.kind() == io::ErrorKind::BrokenPipe {
+                // The reader of standard output has gone (`record - | head -c …`): the
+                // recording simply ends, as other tools end quietly on a closed pipe.
+                return Err(anyhow::Error::new(e));
+            }
             let kept = match self.output.path {
                 Some(_) => format!(
                     "; it keeps the {} recorded before",

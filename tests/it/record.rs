@@ -607,3 +607,37 @@ fn memory_stays_flat_however_long_the_recording() {
     let peak_kib = usage.ru_maxrss;
     assert!(peak_kib < 16 * 1024, "peak RSS {peak_kib} KiB");
 }
+
+#[test]
+fn a_closed_standard_output_ends_the_recording_quietly() {
+    let (env, _) = file_capture_env(1, 15);
+    let mut child = env
+        .alsatool()
+        .args(["record", "-d", "cap", "-"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 1000];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(&head[..4], b"RIFF");
+}
+
+#[test]
+fn verbose_says_what_the_device_took() {
+    let (env, _) = file_capture_env(1, 16);
+    let run = env.run(&["-v", "record", "-d", "cap", "--duration", "0.1", "v.wav"]);
+    run.success();
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("'cap': S16_LE stereo 48000 Hz, period"),
+        "{stderr}"
+    );
+}
