@@ -7,10 +7,12 @@
 //! - [`format`] and [`samples`]: sample formats and the per-sample kernels; [`convert`]: format
 //!   and channel conversion where a device does not take a file's;
 //! - [`audio_file`]: reading files to play, writing recordings; [`mixer`]: mixer controls;
+//! - [`capture`]: the capture thread and the ring between it and the writer;
 //! - [`progress`]: bars, meters and notes on stderr; [`signals`]: Ctrl-C and friends;
 //! - [`exit_codes`]: what the process returns.
 
 pub mod audio_file;
+pub mod capture;
 pub mod cli;
 pub mod commands;
 pub mod convert;

@@ -1,1 +1,643 @@
-//! `alsatool record` against real ALSA.
+//! `alsatool record` against real ALSA: a file-backed capture PCM (alsa-lib's `file` plugin with
+//! `infile`) for bit-exact checks against the source and arecord, and a private PulseAudio for
+//! real-time capture, signals and a stalled consumer.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{noise, require_tool, write_file, Pulse, TestEnv};
+
+/// CD-ish test stream: S16_LE stereo at 48 kHz.
+const BYTES_PER_SECOND: usize = 48000 * 4;
+
+/// What a WAV file says about itself.
+#[derive(Debug)]
+struct Wav {
+    riff_len: u32,
+    format_tag: u16,
+    channels: u16,
+    rate: u32,
+    block_align: u16,
+    bits: u16,
+    data_offset: usize,
+    /// The data chunk's declared size.
+    data_len: u32,
+    /// Bytes after the data chunk header.
+    actual_data: usize,
+}
+
+/// Parses a WAV file's chunks, panicking with the reason when it is not one.
+fn parse_wav(bytes: &[u8]) -> Wav {
+    assert!(
+        bytes.len() >= 12,
+        "too short for RIFF: {} bytes",
+        bytes.len()
+    );
+    assert_eq!(&bytes[0..4], b"RIFF");
+    assert_eq!(&bytes[8..12], b"WAVE");
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
+    let u16_at = |i: usize| u16::from_le_bytes(bytes[i..i + 2].try_into().unwrap());
+    let mut pos = 12;
+    let mut fmt = None;
+    while pos + 8 <= bytes.len() {
+        let id = &bytes[pos..pos + 4];
+        let len = u32_at(pos + 4);
+        if id == b"fmt " {
+            fmt = Some(pos + 8);
+        } else if id == b"data" {
+            let f = fmt.expect("fmt before data");
+            return Wav {
+                riff_len: u32_at(4),
+                format_tag: u16_at(f),
+                channels: u16_at(f + 2),
+                rate: u32_at(f + 4),
+                block_align: u16_at(f + 12),
+                bits: u16_at(f + 14),
+                data_offset: pos + 8,
+                data_len: len,
+                actual_data: bytes.len() - (pos + 8),
+            };
+        }
+        pos += 8 + len as usize + (len as usize & 1);
+    }
+    panic!("no data chunk");
+}
+
+/// Asserts the file is a finished WAV: the header's sizes match the file exactly.
+fn assert_finished_wav(path: &Path) -> Wav {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let wav = parse_wav(&bytes);
+    assert_eq!(
+        wav.data_len as usize,
+        wav.actual_data,
+        "{}: data size in header vs file",
+        path.display()
+    );
+    assert_eq!(wav.riff_len as usize, bytes.len() - 8, "{}", path.display());
+    assert_eq!(wav.actual_data % wav.block_align as usize, 0);
+    wav
+}
+
+fn data_of(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap();
+    let wav = parse_wav(&bytes);
+    bytes[wav.data_offset..].to_vec()
+}
+
+/// A test env with a capture PCM `cap` that yields `seconds` of noise; returns the noise.
+fn file_capture_env(seconds: usize, seed: u64) -> (TestEnv, Vec<u8>) {
+    let mut env = TestEnv::new();
+    let source = noise(seconds * BYTES_PER_SECOND, seed);
+    let raw = env.path("source.raw");
+    write_file(&raw, &source);
+    env.add_capture_pcm("cap", &raw);
+    (env, source)
+}
+
+/// A random number from the OS-seeded hasher (no crate needed for "a random moment").
+fn random_below(n: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(n);
+    h.finish() % n.max(1)
+}
+
+#[test]
+fn captures_bit_exact_from_a_file_backed_pcm_and_matches_arecord() {
+    let (env, source) = file_capture_env(3, 7);
+    let ours = env.path("ours.wav");
+    env.run(&["record", "-D", "cap", "--duration", "2", "ours.wav"])
+        .success()
+        .stderr_is_empty();
+    let wav = assert_finished_wav(&ours);
+    assert_eq!(
+        (wav.format_tag, wav.channels, wav.rate, wav.bits),
+        (1, 2, 48000, 16)
+    );
+    let data = data_of(&ours);
+    assert_eq!(data.len(), 2 * BYTES_PER_SECOND);
+    assert!(
+        data == source[..data.len()],
+        "captured bytes differ from the source"
+    );
+
+    env.run_tool(
+        "arecord",
+        &[
+            "-q",
+            "-D",
+            "cap",
+            "-d",
+            "2",
+            "-f",
+            "S16_LE",
+            "-c",
+            "2",
+            "-r",
+            "48000",
+            "theirs.wav",
+        ],
+    )
+    .success();
+    let theirs = std::fs::read(env.path("theirs.wav")).unwrap();
+    assert!(
+        std::fs::read(&ours).unwrap() == theirs,
+        "our WAV differs from arecord's"
+    );
+}
+
+#[test]
+fn fractional_durations_and_other_formats_are_exact() {
+    let (env, source) = file_capture_env(3, 8);
+    env.run(&[
+        "record",
+        "-d",
+        "cap",
+        "-f",
+        "S24_3LE",
+        "-c",
+        "4",
+        "-r",
+        "44100",
+        "--duration",
+        "1",
+        "wide.wav",
+    ])
+    .success();
+    let wav = assert_finished_wav(&env.path("wide.wav"));
+    // More than two channels: WAVE_FORMAT_EXTENSIBLE, as the WAV spec asks.
+    assert_eq!((wav.format_tag, wav.channels, wav.bits), (0xfffe, 4, 24));
+    let data = data_of(&env.path("wide.wav"));
+    assert_eq!(data.len(), 44100 * 12);
+    assert!(data == source[..data.len()]);
+    // aplay reads it and plays exactly its bytes (then pads its last period with silence).
+    let out = env.path("played.raw");
+    env.run_tool(
+        "aplay",
+        &[
+            "-q",
+            "-D",
+            &format!("file:'{}',raw", out.display()),
+            "wide.wav",
+        ],
+    )
+    .success();
+    let played = std::fs::read(&out).unwrap();
+    assert!(
+        played.len() >= data.len() && played[..data.len()] == data[..],
+        "aplay played other bytes"
+    );
+    // A duration that is not whole seconds (arecord's -d cannot) is exact to the frame.
+    env.run(&["record", "-d", "cap", "--duration", "0.2505", "short.wav"])
+        .success();
+    let data = data_of(&env.path("short.wav"));
+    assert_eq!(data.len(), 12024 * 4);
+    assert!(data == source[..data.len()]);
+}
+
+#[test]
+fn raw_by_name_or_type_and_standard_output() {
+    let (env, source) = file_capture_env(2, 9);
+    env.run(&["record", "-d", "cap", "--duration", "1", "take.raw"])
+        .success();
+    assert!(std::fs::read(env.path("take.raw")).unwrap() == source[..BYTES_PER_SECOND]);
+    env.run(&[
+        "record",
+        "-d",
+        "cap",
+        "-t",
+        "raw",
+        "--duration",
+        "1",
+        "take.pcm",
+    ])
+    .success();
+    assert!(std::fs::read(env.path("take.pcm")).unwrap() == source[..BYTES_PER_SECOND]);
+
+    let run = env.run(&["record", "-d", "cap", "--duration", "1", "-"]);
+    run.success();
+    let out = &run.output.stdout;
+    let wav = parse_wav(out);
+    // Open-ended, as arecord writes to a pipe: players read to the end.
+    assert_eq!(wav.data_len, 0x8000_0000);
+    assert_eq!(wav.riff_len, 0x8000_0024);
+    assert!(out[44..] == source[..BYTES_PER_SECOND]);
+    let run = env.run(&["record", "-d", "cap", "-t", "raw", "--duration", "1", "-"]);
+    run.success();
+    assert!(run.output.stdout == source[..BYTES_PER_SECOND]);
+}
+
+#[test]
+fn never_overwrites_without_force_and_says_so_before_opening_the_device() {
+    let (env, source) = file_capture_env(1, 10);
+    write_file(&env.path("take.wav"), b"precious");
+    // The device does not exist: the file check must come first.
+    env.run(&["record", "-d", "alsatool_no_such_pcm", "take.wav"])
+        .code_is(1)
+        .fails_with(&["'take.wav' exists", "--force"]);
+    assert_eq!(std::fs::read(env.path("take.wav")).unwrap(), b"precious");
+    write_file(&env.path("next-01.wav"), b"earlier take");
+    env.run(&["record", "-d", "cap", "--duration", "0.1", "next.wav"])
+        .fails_with(&["'next-01.wav' exists", "--force"]);
+    assert!(!env.path("next.wav").exists());
+
+    env.run(&[
+        "record",
+        "-d",
+        "cap",
+        "--duration",
+        "0.5",
+        "--force",
+        "take.wav",
+    ])
+    .success();
+    assert!(data_of(&env.path("take.wav")) == source[..BYTES_PER_SECOND / 2]);
+}
+
+#[test]
+fn formats_wav_cannot_hold_are_refused_with_a_hint() {
+    let (env, _) = file_capture_env(1, 11);
+    env.run(&["record", "-d", "cap", "-f", "S24_LE", "x.wav"])
+        .code_is(2)
+        .fails_with(&["S24_LE", "-t raw"]);
+    env.run(&["record", "-d", "cap", "--max-file-size", "1M", "-"])
+        .code_is(2)
+        .fails_with(&["--max-file-size", "standard output"]);
+    env.run(&["record", "-d", "alsatool_no_such_pcm", "y.wav"])
+        .code_is(1)
+        .fails_with(&["'alsatool_no_such_pcm'", "no such device"]);
+    assert!(!env.path("y.wav").exists());
+}
+
+#[test]
+fn rolls_over_into_numbered_files_without_losing_a_frame() {
+    let (env, source) = file_capture_env(3, 12);
+    env.run(&[
+        "record",
+        "-d",
+        "cap",
+        "--duration",
+        "2",
+        "--max-file-size",
+        "100K",
+        "take.wav",
+    ])
+    .success();
+    assert!(
+        !env.path("take.wav").exists(),
+        "take.wav becomes take-01.wav"
+    );
+    let mut joined = Vec::new();
+    let mut n = 1;
+    loop {
+        let path = env.path(&format!("take-{n:02}.wav"));
+        if !path.exists() {
+            break;
+        }
+        let wav = assert_finished_wav(&path);
+        assert!(std::fs::metadata(&path).unwrap().len() <= 100 * 1024);
+        assert_eq!(wav.rate, 48000);
+        joined.extend(data_of(&path));
+        n += 1;
+    }
+    assert_eq!(n - 1, (2 * BYTES_PER_SECOND).div_ceil(100 * 1024 - 44));
+    assert_eq!(joined.len(), 2 * BYTES_PER_SECOND);
+    assert!(joined == source[..joined.len()], "bytes not continuous");
+
+    // By time, and raw files too.
+    env.run(&[
+        "record",
+        "-d",
+        "cap",
+        "--duration",
+        "2",
+        "--max-file-time",
+        "0.5",
+        "t.raw",
+    ])
+    .success();
+    let mut joined = Vec::new();
+    for n in 1..=4 {
+        let part = std::fs::read(env.path(&format!("t-{n:02}.raw"))).unwrap();
+        assert_eq!(part.len(), BYTES_PER_SECOND / 2);
+        joined.extend(part);
+    }
+    assert!(!env.path("t-05.raw").exists());
+    assert!(joined == source[..2 * BYTES_PER_SECOND]);
+}
+
+/// A small tmpfs mounted for the test, unmounted on drop. `None` (with the reason printed) where
+/// mounting is not permitted.
+struct SmallTmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl SmallTmpfs {
+    fn mount(size: &str) -> Option<SmallTmpfs> {
+        let dir = tempfile::tempdir().ok()?;
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            eprintln!(
+                "SKIPPED full-disk file test: cannot mount a tmpfs here ({})",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return None;
+        }
+        Some(SmallTmpfs { dir })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl Drop for SmallTmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_keeps_a_valid_file_and_says_why() {
+    let (env, source) = file_capture_env(2, 13);
+    if let Some(tmpfs) = SmallTmpfs::mount("256k") {
+        let target = tmpfs.path("take.wav");
+        let target_text = target.to_string_lossy().into_owned();
+        env.run(&["record", "-d", "cap", &target_text])
+            .code_is(1)
+            .fails_with(&["No space left on device", &target_text]);
+        let wav = assert_finished_wav(&target);
+        assert!(
+            wav.actual_data > 200 * 1024,
+            "kept {} bytes",
+            wav.actual_data
+        );
+        assert!(data_of(&target) == source[..wav.actual_data]);
+    }
+    // Standard output on a full device.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    let out = env
+        .alsatool()
+        .args(["record", "-d", "cap", "--duration", "1", "-"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("standard output") && stderr.contains("No space left on device"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// A private PulseAudio whose default source is the null sink's monitor.
+fn pulse_env() -> (Pulse, TestEnv) {
+    let pulse = Pulse::start();
+    pulse.pactl_text(&["set-default-source", "null.monitor"]);
+    let mut env = TestEnv::new();
+    env.use_pulse(&pulse);
+    (pulse, env)
+}
+
+fn spawn_record(env: &TestEnv, args: &[&str]) -> Child {
+    env.alsatool()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn alsatool record")
+}
+
+/// Waits until `path` holds at least a WAV header.
+fn wait_for_header(path: &Path, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::fs::metadata(path)
+            .map(|m| m.len() >= 44)
+            .unwrap_or(false)
+        {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            child.stderr.take().unwrap().read_to_string(&mut err).ok();
+            panic!("record ended early with {status}: {err}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("{} never got a header", path.display());
+}
+
+#[test]
+fn signals_at_random_moments_always_leave_a_valid_file() {
+    let (_pulse, env) = pulse_env();
+    let cases = [
+        ("int", libc::SIGINT),
+        ("term", libc::SIGTERM),
+        ("hup", libc::SIGHUP),
+        ("twice", libc::SIGINT),
+        ("kill", libc::SIGKILL),
+        ("kill2", libc::SIGKILL),
+    ];
+    for (name, signal) in cases {
+        let file = format!("{name}.wav");
+        let path = env.path(&file);
+        let mut child = spawn_record(&env, &["record", "-d", "pulse", &file]);
+        wait_for_header(&path, &mut child);
+        let delay = 100 + random_below(1500);
+        std::thread::sleep(Duration::from_millis(delay));
+        let pid = child.id() as libc::pid_t;
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(pid, signal) };
+        if name == "twice" {
+            std::thread::sleep(Duration::from_millis(5));
+            unsafe { libc::kill(pid, libc::SIGINT) };
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let bytes = std::fs::read(&path).unwrap();
+        let wav = parse_wav(&bytes);
+        assert_eq!((wav.channels, wav.rate), (2, 48000));
+        if signal == libc::SIGKILL {
+            // The header is rewritten after every block: at most the block being written is
+            // beyond it, never a second's worth.
+            assert!(wav.data_len as usize <= wav.actual_data, "{name}: {wav:?}");
+            assert!(
+                wav.actual_data - (wav.data_len as usize) < BYTES_PER_SECOND,
+                "{name}: {wav:?}"
+            );
+            assert_eq!(wav.data_len % 4, 0);
+        } else {
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name} after {delay} ms: {stderr}"
+            );
+            assert!(stderr.is_empty(), "{name}: {stderr}");
+            assert_finished_wav(&path);
+            // Real time: about as long as it ran (at least the moment we waited, minus startup).
+            assert!(wav.actual_data > 0, "{name}: {wav:?}");
+        }
+    }
+}
+
+#[test]
+fn records_a_tone_played_into_pulseaudio_in_real_time() {
+    require_tool("sox");
+    let (_pulse, env) = pulse_env();
+    let tone = env.path("tone.wav");
+    env.run_tool(
+        "sox",
+        &[
+            "-n",
+            "-r",
+            "48000",
+            "-c",
+            "2",
+            "-b",
+            "16",
+            tone.to_str().unwrap(),
+            "synth",
+            "6",
+            "sine",
+            "1000",
+            "vol",
+            "0.5",
+        ],
+    )
+    .success();
+    let mut player = env
+        .tool("aplay")
+        .args(["-q", "-D", "pulse", tone.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aplay");
+    std::thread::sleep(Duration::from_millis(700));
+    let started = Instant::now();
+    env.run(&["record", "-d", "pulse", "--duration", "1.5", "tone-in.wav"])
+        .success();
+    let took = started.elapsed();
+    let _ = player.kill();
+    let _ = player.wait();
+    assert!(
+        took >= Duration::from_millis(1400),
+        "real time, not {took:?}"
+    );
+    let wav = assert_finished_wav(&env.path("tone-in.wav"));
+    assert_eq!(wav.actual_data, 72000 * 4);
+    let stat = env.run_tool("sox", &["tone-in.wav", "-n", "remix", "1", "stat"]);
+    let text = stat.stderr();
+    let field = |name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split(':').nth(1))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in sox stat:\n{text}"))
+    };
+    let freq = field("Rough   frequency");
+    assert!((freq - 1000.0).abs() < 30.0, "frequency {freq}\n{text}");
+    assert!(field("Maximum amplitude") > 0.3, "{text}");
+}
+
+#[test]
+fn a_stalled_standard_output_consumer_costs_no_audio() {
+    let (_pulse, env) = pulse_env();
+    let mut child = spawn_record(
+        &env,
+        &["record", "-d", "pulse", "-t", "raw", "--duration", "3", "-"],
+    );
+    let mut stdout = child.stdout.take().unwrap();
+    // Read nothing for two seconds: a pipe holds 64 KiB, a third of a second of this audio.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut all = Vec::new();
+    stdout.read_to_end(&mut all).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("overran"), "{stderr}");
+    assert_eq!(all.len(), 3 * BYTES_PER_SECOND);
+}
+
+#[test]
+fn memory_stays_flat_however_long_the_recording() {
+    // Ten minutes of CD-quality stereo (100 MiB) as fast as the file-backed PCM gives it.
+    let (env, _) = file_capture_env(1, 14);
+    let mut child = env
+        .alsatool()
+        .args([
+            "record",
+            "-d",
+            "cap",
+            "-f",
+            "cd",
+            "--duration",
+            "600",
+            "long.wav",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    // Already reaped by wait4; this only tells Child so.
+    let _ = child.wait();
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    let wav = assert_finished_wav(&env.path("long.wav"));
+    assert_eq!(wav.actual_data, 600 * 44100 * 4);
+    let peak_kib = usage.ru_maxrss;
+    assert!(peak_kib < 16 * 1024, "peak RSS {peak_kib} KiB");
+}
+
+#[test]
+fn a_closed_standard_output_ends_the_recording_quietly() {
+    let (env, _) = file_capture_env(1, 15);
+    let mut child = env
+        .alsatool()
+        .args(["record", "-d", "cap", "-"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 1000];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(&head[..4], b"RIFF");
+}
+
+#[test]
+fn verbose_says_what_the_device_took() {
+    let (env, _) = file_capture_env(1, 16);
+    let run = env.run(&["-v", "record", "-d", "cap", "--duration", "0.1", "v.wav"]);
+    run.success();
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("'cap': S16_LE stereo 48000 Hz, period"),
+        "{stderr}"
+    );
+}
