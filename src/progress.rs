@@ -11,6 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub struct Ui {
     /// `-v` count.
     pub verbose: u8,
+    /// `-q`: nothing but errors and requested data.
+    pub quiet: bool,
     /// Draw bars and meters (stderr is a terminal and no `-q`).
     pub live: bool,
 }
@@ -19,6 +21,7 @@ impl Ui {
     pub fn new(verbose: u8, quiet: bool) -> Self {
         Ui {
             verbose,
+            quiet,
             live: !quiet && std::io::stderr().is_terminal(),
         }
     }
@@ -27,6 +30,7 @@ impl Ui {
     pub fn silent() -> Self {
         Ui {
             verbose: 0,
+            quiet: true,
             live: false,
         }
     }

@@ -37,7 +37,12 @@ pub fn run(mut args: MixerArgs, ui: Ui) -> Result<ExitCode> {
         }
         Some(MixerAction::Set { control, values }) => {
             let wanted = ControlName::parse(&control).map_err(UsageError)?;
-            set(&mut out, &device, &wanted, &values, args.json, which)?
+            // The new state is printed as amixer's sset does, unless -q.
+            let mut shown = Vec::new();
+            set(&mut shown, &device, &wanted, &values, args.json, which)?;
+            if !ui.quiet {
+                out.write_all(&shown)?;
+            }
         }
         Some(MixerAction::Watch { control }) => {
             let wanted = control

@@ -369,3 +369,12 @@ fn a_missing_pulse_server_is_one_line() {
     env.run(&["mixer", "-d", "pulse"])
         .fails_with(&["cannot open the mixer of 'pulse'"]);
 }
+
+#[test]
+fn quiet_set_prints_nothing_and_still_sets() {
+    let (env, pulse) = pulse_env();
+    let run = env.run(&["-q", "mixer", "-d", "pulse", "set", "Master", "40%"]);
+    run.success().stderr_is_empty();
+    assert!(run.output.stdout.is_empty(), "{}", run.stdout());
+    assert_eq!(sink_percents(&pulse), vec![40, 40]);
+}
