@@ -8,6 +8,12 @@
 //! (bounded in bytes): a disk or a pipe that stalls that long costs no audio. When the writer
 //! stalls longer, the capture thread waits, the device overruns, and the overrun is recovered and
 //! counted.
+//!
+//! A chunk is filled a step (about 100 ms) at a time and handed over as soon as the device has
+//! no further step ready, so that in real time the writer and the meter see audio as it
+//! arrives. When the device already holds more (a file-backed PCM, or catching up after a
+//! stall), a chunk takes up to [`MAX_BATCH_STEPS`] steps: each hand-over wakes the other thread,
+//! and fewer of them cost less (about a quarter of the CPU of a fast capture).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
@@ -27,6 +33,8 @@ use crate::signals::StopFlag;
 pub const RING_SECONDS: u32 = 4;
 /// The ring never takes more than this, whatever the rate and channel count.
 pub const RING_MAX_BYTES: usize = 32 << 20;
+/// The most steps one chunk takes when the device has them ready.
+pub const MAX_BATCH_STEPS: usize = 4;
 
 /// What to capture.
 #[derive(Clone, Debug)]
@@ -68,7 +76,7 @@ pub enum Next {
 /// A running capture.
 pub struct Capture {
     pub negotiated: Negotiated,
-    /// Bytes per chunk.
+    /// Bytes per chunk, at most.
     pub chunk_bytes: usize,
     /// Chunks in the ring.
     pub ring_chunks: usize,
@@ -166,20 +174,28 @@ impl Capture {
     }
 }
 
-/// Frames per chunk: whole periods, at least about 100 ms (large reads and writes keep the cost
-/// per byte low; the device wakes us each period either way).
+/// Frames per step (the least a chunk holds): whole periods, at least about 100 ms (large reads
+/// and writes keep the cost per byte low; the device wakes us each period either way).
 fn chunk_frames(negotiated: &Negotiated) -> usize {
     let period = negotiated.period_frames.max(1);
     let wanted = (negotiated.rate as usize / 10).max(1);
     wanted.div_ceil(period) * period
 }
 
-/// How many chunks the ring holds: [`RING_SECONDS`] of audio within [`RING_MAX_BYTES`], and
-/// never fewer than four.
-fn ring_chunks(negotiated: &Negotiated, chunk_bytes: usize) -> usize {
+/// How many chunks the ring holds: [`RING_SECONDS`] of audio in steps of `step_bytes` within
+/// [`RING_MAX_BYTES`], and never fewer than four.
+fn ring_chunks(negotiated: &Negotiated, step_bytes: usize) -> usize {
     let per_second = negotiated.bytes_per_frame() * negotiated.rate as usize;
     let bytes = (per_second * RING_SECONDS as usize).min(RING_MAX_BYTES);
-    (bytes / chunk_bytes.max(1)).max(4)
+    (bytes / step_bytes.max(1)).max(4)
+}
+
+/// How many steps a chunk may take: up to [`MAX_BATCH_STEPS`], as long as a ring of full chunks
+/// stays within [`RING_MAX_BYTES`] (so the ring holds [`RING_SECONDS`] in real time, when each
+/// chunk holds one step, and never more than its bound in bytes when every chunk is full).
+fn batch_steps(step_bytes: usize, ring: usize) -> usize {
+    let ring_bytes = step_bytes.max(1) * ring.max(1);
+    (RING_MAX_BYTES / ring_bytes).clamp(1, MAX_BATCH_STEPS)
 }
 
 fn open_and_configure(config: &CaptureConfig) -> Result<(PCM, Negotiated)> {
@@ -232,8 +248,10 @@ fn run_capture(
         }
     };
     let bytes_per_frame = negotiated.bytes_per_frame();
-    let chunk_bytes = chunk_frames(&negotiated) * bytes_per_frame;
-    let ring = ring_chunks(&negotiated, chunk_bytes);
+    let step_frames = chunk_frames(&negotiated);
+    let step_bytes = step_frames * bytes_per_frame;
+    let ring = ring_chunks(&negotiated, step_bytes);
+    let chunk_bytes = step_bytes * batch_steps(step_bytes, ring);
     let (filled_tx, filled_rx) = mpsc::sync_channel::<Vec<u8>>(ring);
     let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(ring);
     if started
@@ -250,9 +268,13 @@ fn run_capture(
     let mut frames: u64 = 0;
     let mut allocated = 0usize;
     let stopping = || stop.is_raised() || halt.load(Ordering::SeqCst);
+    // Whether the device already holds another whole step (reading it will not wait).
+    let step_ready = || {
+        pcm.avail_update()
+            .is_ok_and(|avail| avail >= step_frames as alsa::pcm::Frames)
+    };
     loop {
-        let left = limit.map(|total| total - frames);
-        if left == Some(0) || stopping() {
+        if limit.is_some_and(|total| total == frames) || stopping() {
             break;
         }
         // A chunk from the ring: a returned one, a new one while the ring is not yet full, or
@@ -271,22 +293,45 @@ fn run_capture(
                 }
             },
         };
-        let want = match left {
-            Some(left) => {
-                chunk_bytes.min(usize::try_from(left).unwrap_or(usize::MAX) * bytes_per_frame)
+        // Fill it a step at a time. A returned chunk keeps its length, so its bytes are only
+        // overwritten, never zeroed again.
+        let mut filled = 0;
+        loop {
+            let left = limit.map(|total| total - frames);
+            let want = match left {
+                Some(left) => {
+                    step_bytes.min(usize::try_from(left).unwrap_or(usize::MAX) * bytes_per_frame)
+                }
+                None => step_bytes,
+            };
+            if chunk.len() < filled + want {
+                chunk.resize(filled + want, 0);
             }
-            None => chunk_bytes,
-        };
-        chunk.resize(want, 0);
-        let read = xruns.read_exact(&pcm, &io, &mut chunk, bytes_per_frame, &stopping);
-        overruns.store(xruns.xruns, Ordering::Relaxed);
-        let n = match read {
-            Ok(n) => n,
-            Err(e) => return Err(e.context(format!("capturing from '{}'", config.device))),
-        };
-        chunk.truncate(n);
-        frames += (n / bytes_per_frame) as u64;
-        if n > 0 && filled_tx.send(chunk).is_err() {
+            let read = xruns.read_exact(
+                &pcm,
+                &io,
+                &mut chunk[filled..filled + want],
+                bytes_per_frame,
+                &stopping,
+            );
+            overruns.store(xruns.xruns, Ordering::Relaxed);
+            let n = match read {
+                Ok(n) => n,
+                Err(e) => return Err(e.context(format!("capturing from '{}'", config.device))),
+            };
+            filled += n;
+            frames += (n / bytes_per_frame) as u64;
+            let more = n == want
+                && filled + step_bytes <= chunk_bytes
+                && !limit.is_some_and(|total| frames >= total)
+                && !stopping()
+                && step_ready();
+            if !more {
+                break;
+            }
+        }
+        chunk.truncate(filled);
+        if filled > 0 && filled_tx.send(chunk).is_err() {
             break;
         }
     }
@@ -316,6 +361,15 @@ mod tests {
         assert_eq!(chunk_frames(&negotiated(48000, 2, 6000)), 6000);
         assert_eq!(chunk_frames(&negotiated(48000, 2, 1024)), 5120);
         assert_eq!(chunk_frames(&negotiated(8000, 1, 100_000)), 100_000);
+    }
+
+    #[test]
+    fn chunks_batch_steps_only_within_the_ring_bound() {
+        let step = 6000 * 4;
+        assert_eq!(batch_steps(step, 32), MAX_BATCH_STEPS);
+        assert_eq!(batch_steps(RING_MAX_BYTES / 4, 4), 1);
+        assert_eq!(batch_steps(RING_MAX_BYTES / 20, 10), 2);
+        assert_eq!(batch_steps(0, 0), MAX_BATCH_STEPS);
     }
 
     #[test]
