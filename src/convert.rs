@@ -272,15 +272,15 @@ mod tests {
     #[test]
     fn extremes_and_silence_in_every_format() {
         for format in SampleFormat::ALL {
-            assert_eq!(
+            assert!(
                 decode_i32(format, &encode(format, 0)).abs() <= 8 << 16,
-                true,
                 "{format}"
             );
+            // µ-law's loudest code is 32124 of 32767.
             let top = decode_i32(format, &encode(format, i32::MAX));
             let bottom = decode_i32(format, &encode(format, i32::MIN));
-            assert!(top >= 0x7e00_0000, "{format} max {top:#x}");
-            assert!(bottom <= -0x7e00_0000, "{format} min {bottom:#x}");
+            assert!(top >= 0x7d00_0000, "{format} max {top:#x}");
+            assert!(bottom <= -0x7d00_0000, "{format} min {bottom:#x}");
         }
         assert_eq!(encode(S16_LE, i32::MIN), [0x00, 0x80]);
         assert_eq!(encode(U8, 0), [0x80]);
