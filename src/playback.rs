@@ -36,9 +36,11 @@ pub enum RatePolicy {
     Nearest,
 }
 
-/// Bytes read from a source at a time (rounded down to whole frames): large enough that a
-/// pass-through costs few system calls.
-const READ_BYTES: usize = 128 * 1024;
+/// Bytes read from a source at a time are a period's worth (as aplay reads), kept within these
+/// bounds: large enough that a pass-through costs few system calls, small enough that progress
+/// moves along at low data rates.
+const MIN_READ_BYTES: usize = 4 * 1024;
+const MAX_READ_BYTES: usize = 128 * 1024;
 
 /// An open, configured playback device.
 pub struct Player {
@@ -89,7 +91,8 @@ impl Player {
         );
         let conversion = (!conversion.is_identity()).then_some(conversion);
         let frame = source.bytes_per_frame();
-        let read_len = (READ_BYTES / frame).max(negotiated.period_frames.min(1 << 16)) * frame;
+        let read_len = (negotiated.period_frames * frame).clamp(MIN_READ_BYTES, MAX_READ_BYTES);
+        let read_len = (read_len / frame).max(1) * frame;
         Ok(Player {
             pcm,
             device: device.to_string(),

@@ -179,7 +179,7 @@ impl Session<'_> {
             .unwrap_or_default();
         self.ui
             .status(format!("Playing '{name}': {}{length}", spec.describe()));
-        let mut display = Display::new(&self.ui, spec, total);
+        let mut display = Display::new(&self.ui, spec, total, player.negotiated.buffer_frames);
         let transfer = player.play(source, limit, self.stop, &mut |bytes, played| {
             display.update(bytes, played)
         })?;
@@ -259,36 +259,45 @@ struct Display {
     bar: indicatif::ProgressBar,
     spec: PcmSpec,
     total: Option<u64>,
+    /// Frames written but not yet heard once the device buffer is full.
+    in_flight: u64,
     peaks: Vec<f32>,
-    last_draw: Instant,
+    last_draw: Option<Instant>,
 }
 
 impl Display {
-    fn new(ui: &Ui, spec: PcmSpec, total: Option<u64>) -> Display {
+    fn new(ui: &Ui, spec: PcmSpec, total: Option<u64>, buffer_frames: usize) -> Display {
+        // Times on the first line, the meter on the second (it is long with many channels).
         let template = if total.is_some() {
-            "{bar:30} {msg}"
+            "{bar:30} {msg}\n{prefix}"
         } else {
-            "{spinner} {msg}"
+            "{spinner} {msg}\n{prefix}"
         };
         Display {
             live: ui.live,
             bar: ui.bar(total, template),
             spec,
             total,
+            in_flight: buffer_frames as u64,
             peaks: vec![0.0; spec.channels as usize],
-            last_draw: Instant::now(),
+            last_draw: None,
         }
     }
 
-    fn update(&mut self, bytes: &[u8], played: u64) {
+    fn update(&mut self, bytes: &[u8], written: u64) {
         if !self.live {
             return;
         }
         accumulate_peaks(self.spec.format, bytes, &mut self.peaks);
-        if self.last_draw.elapsed() < Duration::from_millis(100) {
+        if self
+            .last_draw
+            .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
             return;
         }
-        self.last_draw = Instant::now();
+        self.last_draw = Some(Instant::now());
+        // Writes block while the device buffer is full: what is heard is a buffer behind.
+        let played = written.saturating_sub(self.in_flight);
         self.bar.set_position(played);
         let elapsed = clock(frames_duration(played, self.spec.rate));
         let times = match self.total {
@@ -302,13 +311,20 @@ impl Display {
             ),
             None => elapsed,
         };
-        self.bar
-            .set_message(format!("{times}  {}", render_meter(&self.peaks)));
+        self.bar.set_message(times);
+        self.bar.set_prefix(render_meter(&self.peaks));
         self.peaks.fill(0.0);
     }
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Display {
+    /// Clears the bar however playback ended (an error too), leaving the terminal clean.
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

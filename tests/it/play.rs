@@ -672,7 +672,8 @@ fn real_time_sine_and_a_short_clip_through_pulseaudio() {
     });
     let (first, last, crossings) = tone_extent(&samples);
     let seconds = (last - first) as f64 / 48000.0;
-    assert!((0.9..1.1).contains(&seconds), "tone lasted {seconds} s");
+    // The start of a stream is lost to the plugin and the monitor (tens of ms, more on a busy machine).
+    assert!((0.75..1.1).contains(&seconds), "tone lasted {seconds} s");
     let frequency = crossings as f64 / seconds;
     assert!((980.0..1020.0).contains(&frequency), "{frequency} Hz");
 
