@@ -210,7 +210,9 @@ impl Player {
     }
 
     /// Plays out what is in the buffer, then closes the device. Waits in short steps so that
-    /// a stop cuts it short (dropping the rest) instead of waiting for a blocking drain.
+    /// a stop cuts it short instead of waiting for a blocking drain. After a stop during the
+    /// final drain the device is still draining on a helper thread: the process is expected to
+    /// exit (which closes it).
     pub fn finish(self, stop: &StopFlag) -> Result<Transfer> {
         let pcm = &self.pcm;
         // A clip shorter than the start threshold has not started yet.
@@ -240,16 +242,34 @@ impl Player {
             let _ = pcm.drop();
             return Ok(Transfer::Stopped);
         }
-        // At most a period is left: a blocking drain is short.
-        match pcm.drain() {
-            Ok(()) => Ok(Transfer::Complete),
-            // An underrun at the very end means everything was played.
-            Err(e) if e.errno().abs() == libc::EPIPE => Ok(Transfer::Complete),
-            Err(e) => bail!(
-                "'{}': cannot finish playback: {}",
-                self.device.escape_debug(),
-                alsa_error_text(&e)
-            ),
+        // At most a period is left, but some plugins take longer to drain (PulseAudio's waits
+        // for its server, over a second). Drain on a helper thread so that a stop still ends
+        // things at once: the caller then exits, and closing the process drops the stream.
+        let Player { pcm, device, .. } = self;
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            crate::device::alsa_log::quiet_this_thread();
+            let result = pcm.drain();
+            let _ = done_tx.send(result.map_err(|e| (e.errno().abs(), alsa_error_text(&e))));
+            drop(pcm);
+        });
+        loop {
+            match done_rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(Ok(())) => return Ok(Transfer::Complete),
+                // An underrun at the very end means everything was played.
+                Ok(Err((errno, _))) if errno == libc::EPIPE => return Ok(Transfer::Complete),
+                Ok(Err((_, text))) => bail!(
+                    "'{}': cannot finish playback: {text}",
+                    device.escape_debug()
+                ),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    bail!("'{}': playback ended abnormally", device.escape_debug())
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if stop.is_raised() => {
+                    return Ok(Transfer::Stopped)
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            }
         }
     }
 

@@ -737,13 +737,31 @@ fn ctrl_c_and_sigterm_stop_playback_at_once_with_130() {
         "30",
     );
     assert!(!long.is_empty());
-    for (args, signal) in [
-        (&["play", "-d", "pulse", "--sine", "440"][..], libc::SIGINT),
+    // PulseAudio's drain takes well over a second after the last sample: a signal 0.9 s into
+    // a 0.2 s clip lands in it, and must cut it short too.
+    sox_wav(
+        &env,
+        "short.wav",
+        &["-r", "48000", "-c", "2", "-b", "16"],
+        "0.2",
+    );
+    for (args, signal, after_ms) in [
+        (
+            &["play", "-d", "pulse", "--sine", "440"][..],
+            libc::SIGINT,
+            1500,
+        ),
         (
             &["play", "-d", "pulse", "long.wav", "long.wav"][..],
             libc::SIGINT,
+            1500,
         ),
-        (&["play", "-d", "pulse", "--sine", "440"][..], libc::SIGTERM),
+        (
+            &["play", "-d", "pulse", "--sine", "440"][..],
+            libc::SIGTERM,
+            1500,
+        ),
+        (&["play", "-d", "pulse", "short.wav"][..], libc::SIGINT, 900),
     ] {
         let mut child: std::process::Child = env
             .alsatool()
@@ -752,7 +770,7 @@ fn ctrl_c_and_sigterm_stop_playback_at_once_with_130() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(1500));
+        std::thread::sleep(Duration::from_millis(after_ms));
         assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
         interrupt(&child, signal);
         let status = wait_for_exit(&mut child, Duration::from_secs(5))
