@@ -14,8 +14,8 @@ use std::path::Path;
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::format::{
-    channels_label, SampleFormat, WAVE_FORMAT_ALAW, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT,
-    WAVE_FORMAT_MULAW, WAVE_FORMAT_PCM,
+    channels_label, SampleFormat, SampleFormat::S24_LE, WAVE_FORMAT_ALAW, WAVE_FORMAT_EXTENSIBLE,
+    WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_MULAW, WAVE_FORMAT_PCM,
 };
 use crate::signals::StopFlag;
 
@@ -324,7 +324,8 @@ fn parse_fmt(b: &[u8]) -> Result<PcmSpec> {
     let rate = u32_at(b, 4);
     let block_align = u16_at(b, 12);
     let bits = u16_at(b, 14);
-    if tag == WAVE_FORMAT_EXTENSIBLE {
+    let extensible = tag == WAVE_FORMAT_EXTENSIBLE;
+    if extensible {
         if b.len() < 40 || u16_at(b, 16) < 22 {
             bail!("WAVE_FORMAT_EXTENSIBLE header is too short");
         }
@@ -342,9 +343,18 @@ fn parse_fmt(b: &[u8]) -> Result<PcmSpec> {
     if rate == 0 {
         bail!("the header says 0 Hz");
     }
-    // WAV left-justifies samples in their container (a 20-bit sample in 24 bits has its low
-    // bits zero), so the container alone says which ALSA format plays the bytes unchanged.
-    let format = SampleFormat::from_wav(tag, bits, bits).ok_or_else(|| {
+    // WAVE_FORMAT_EXTENSIBLE left-justifies samples in their container (24 valid bits in 32
+    // have the low byte zero), so the container alone says which ALSA format plays the bytes
+    // unchanged. A plain header saying 24 bits in 4-byte blocks is what arecord writes for
+    // S24_LE (and hound for 24-in-4): right-justified, as aplay and hound read it.
+    let container_bytes = usize::from(block_align) / usize::from(channels);
+    let plain_24_in_4 = !extensible && tag == WAVE_FORMAT_PCM && bits == 24 && container_bytes == 4;
+    let format = if plain_24_in_4 {
+        Some(S24_LE)
+    } else {
+        SampleFormat::from_wav(tag, bits, bits)
+    };
+    let format = format.ok_or_else(|| {
         let kind = match tag {
             WAVE_FORMAT_PCM => "integer PCM".to_string(),
             WAVE_FORMAT_IEEE_FLOAT => "float".to_string(),
@@ -674,6 +684,15 @@ mod tests {
                 FLOAT64_LE,
             ),
             (extensible(WAVE_FORMAT_MULAW, 1, 8000, 8, 8), MU_LAW),
+            // arecord's S24_LE header: 24 bits, 4-byte blocks per channel, right-justified.
+            (
+                {
+                    let mut f = fmt(WAVE_FORMAT_PCM, 2, 48000, 24);
+                    f[12] = 8;
+                    f
+                },
+                S24_LE,
+            ),
         ];
         for (fmt_body, want) in cases {
             let (header, data) = parse(&wav(&fmt_body, &[], 4, &[1, 2, 3, 4])).unwrap();

@@ -854,3 +854,45 @@ fn progress_is_silent_when_stderr_is_not_a_terminal() {
         .success()
         .stderr_is_empty();
 }
+
+#[test]
+fn plays_what_arecord_records_as_s24_le_bit_for_bit() {
+    let mut env = TestEnv::new();
+    // arecord's S24_LE WAV says 24 bits in 4-byte blocks: right-justified, played as S24_LE.
+    let raw = env.path("in.raw");
+    let mut samples = noise(8 * 4800, 21);
+    for sample in samples.chunks_exact_mut(4) {
+        sample[3] = if sample[2] & 0x80 != 0 { 0xff } else { 0 };
+    }
+    write_file(&raw, &samples);
+    env.add_capture_pcm("alsatool_capture", &raw);
+    let wav = env.path("rec.wav");
+    let arecord = env.run_tool(
+        "arecord",
+        &[
+            "-q",
+            "-D",
+            "alsatool_capture",
+            "-f",
+            "S24_LE",
+            "-c",
+            "2",
+            "-r",
+            "48000",
+            "-s",
+            "4800",
+            wav.to_str().unwrap(),
+        ],
+    );
+    assert!(arecord.output.status.success(), "{}", arecord.stderr());
+    let data = data_chunk(&fs::read(&wav).unwrap());
+    let out = env.path("out.raw");
+    let run = env.run(&["-v", "play", "-d", &file_pcm(&out), "rec.wav"]);
+    run.success();
+    assert!(
+        run.stderr().contains("S24_LE, 48000 Hz, 2 channels"),
+        "{}",
+        run.stderr()
+    );
+    assert_bytes(&fs::read(&out).unwrap(), &data, "arecord's S24_LE");
+}
