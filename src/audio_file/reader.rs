@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 
 use crate::format::{
     channels_label, SampleFormat, SampleFormat::S24_LE, WAVE_FORMAT_ALAW, WAVE_FORMAT_EXTENSIBLE,
@@ -560,16 +560,6 @@ pub fn display_name(path: &Path) -> String {
     } else {
         path.display().to_string()
     }
-}
-
-/// [`open`], with errors naming the file.
-pub fn open_named(
-    path: &Path,
-    kind: InputKind,
-    raw: RawLayout,
-    stop: &StopFlag,
-) -> Result<FileSource> {
-    open(path, kind, raw, stop).with_context(|| format!("'{}'", display_name(path)))
 }
 
 #[cfg(test)]

@@ -896,3 +896,83 @@ fn plays_what_arecord_records_as_s24_le_bit_for_bit() {
     );
     assert_bytes(&fs::read(&out).unwrap(), &data, "arecord's S24_LE");
 }
+
+/// Runs alsatool with stderr on a pseudo-terminal (80x24) and returns what it drew there.
+fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, String) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    let mut size = libc::winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: out-pointers to locals; a null name and termios are allowed.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &mut size,
+        )
+    };
+    assert_eq!(rc, 0, "openpty failed");
+    // SAFETY: openpty returned two fresh descriptors that we now own.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = env.alsatool();
+    // A real terminal has a TERM; without one, indicatif takes it for a dumb one and draws nothing.
+    cmd.env("TERM", "xterm")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(slave));
+    let mut child = cmd.spawn().expect("spawn on a terminal");
+    drop(cmd); // closes our copy of the terminal's slave side
+    let reader = std::thread::spawn(move || {
+        let mut master = fs::File::from(master);
+        let mut text = Vec::new();
+        // Ends with EIO once the child (the last holder of the slave side) has exited.
+        let _ = std::io::Read::read_to_end(&mut master, &mut text);
+        String::from_utf8_lossy(&text).into_owned()
+    });
+    let status = wait_for_exit(&mut child, Duration::from_secs(30)).expect("did not finish");
+    (status, reader.join().unwrap())
+}
+
+#[test]
+fn on_a_terminal_a_line_a_bar_and_a_meter_then_a_clean_line() {
+    let pulse = Pulse::start();
+    let mut env = TestEnv::new();
+    env.use_pulse(&pulse);
+    sox(
+        &env,
+        &[
+            "-n", "-r", "48000", "-c", "2", "-b", "16", "tone.wav", "synth", "1.2", "sine", "440",
+            "vol", "0.5",
+        ],
+    );
+    let (status, text) = run_on_terminal(&env, &["play", "-d", "pulse", "tone.wav"]);
+    assert!(status.success(), "{text}");
+    assert!(
+        text.contains("Playing 'tone.wav': S16_LE, 48000 Hz, stereo, 0:01"),
+        "{text:?}"
+    );
+    // The meter: a 0.5 sine peaks at -6 dBFS on both channels, no clipping.
+    assert!(
+        text.contains("L  -6.0 dBFS") && text.contains("R  -6.0 dBFS"),
+        "{text:?}"
+    );
+    assert!(!text.contains("CLIP"), "{text:?}");
+    assert!(text.contains(" / 0:01"), "{text:?}");
+    // The bar is cleared at the end: the last thing drawn is an erase, not the bar.
+    let tail = text.trim_end_matches(['\r', '\n']);
+    assert!(
+        tail.ends_with("\x1b[2K") || tail.ends_with("\x1b[1A"),
+        "{text:?}"
+    );
+
+    let (status, text) = run_on_terminal(&env, &["-q", "play", "-d", "pulse", "tone.wav"]);
+    assert!(status.success());
+    assert!(text.is_empty(), "-q drew {text:?}");
+}
