@@ -901,7 +901,7 @@ fn plays_what_arecord_records_as_s24_le_bit_for_bit() {
 fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, String) {
     use std::os::fd::{FromRawFd, OwnedFd};
     let (mut master, mut slave) = (0, 0);
-    let mut size = libc::winsize {
+    let size = libc::winsize {
         ws_row: 24,
         ws_col: 80,
         ws_xpixel: 0,
@@ -914,7 +914,7 @@ fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, S
             &mut slave,
             std::ptr::null_mut(),
             std::ptr::null(),
-            &mut size,
+            &size,
         )
     };
     assert_eq!(rc, 0, "openpty failed");
