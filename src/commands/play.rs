@@ -97,7 +97,7 @@ impl Session<'_> {
                 if let Some(previous) = player.take() {
                     xruns += previous.xruns.xruns;
                     if previous.finish(self.stop)? == Transfer::Stopped {
-                        return Ok(self.interrupted());
+                        return Ok(ExitCode::Interrupted);
                     }
                 }
             }
@@ -124,12 +124,12 @@ impl Session<'_> {
             if let Some(p) = player {
                 p.abort();
             }
-            return Ok(self.interrupted());
+            return Ok(ExitCode::Interrupted);
         }
         if let Some(p) = player {
             xruns += p.xruns.xruns;
             if p.finish(self.stop)? == Transfer::Stopped {
-                return Ok(self.interrupted());
+                return Ok(ExitCode::Interrupted);
             }
         }
         self.report_underruns(xruns);
@@ -185,10 +185,6 @@ impl Session<'_> {
         })?;
         display.finish();
         Ok(transfer)
-    }
-
-    fn interrupted(&self) -> ExitCode {
-        ExitCode::Interrupted
     }
 
     fn report_underruns(&self, xruns: u64) {
