@@ -237,9 +237,10 @@ impl SampleFormat {
         })
     }
 
-    /// The format a WAV `fmt ` chunk describes. `valid_bits` is the extensible header's
-    /// `wValidBitsPerSample` (equal to `bits_per_sample` for plain headers).
-    pub fn from_wav(format_tag: u16, bits_per_sample: u16, valid_bits: u16) -> Option<Self> {
+    /// The format whose bytes a WAV `fmt ` chunk with this tag and container width holds.
+    /// (An extensible header's `wValidBitsPerSample` does not change the bytes: WAV
+    /// left-justifies the valid bits.)
+    pub fn from_wav(format_tag: u16, bits_per_sample: u16) -> Option<Self> {
         match (format_tag, bits_per_sample) {
             (WAVE_FORMAT_PCM, 8) => Some(U8),
             (WAVE_FORMAT_PCM, 16) => Some(S16_LE),
@@ -396,18 +397,15 @@ mod tests {
     fn wav_descriptions_round_trip() {
         for f in SampleFormat::ALL {
             if let Some(d) = f.wav_description() {
-                let back = SampleFormat::from_wav(d.format_tag, d.bits_per_sample, d.valid_bits);
+                let back = SampleFormat::from_wav(d.format_tag, d.bits_per_sample);
                 assert_eq!(back, Some(f), "{f}");
             }
         }
         assert_eq!(S16_BE.wav_description(), None);
         assert_eq!(S24_LE.wav_description(), None);
         assert_eq!(S20_3LE.wav_description(), None);
-        assert_eq!(
-            SampleFormat::from_wav(WAVE_FORMAT_PCM, 24, 20),
-            Some(S24_3LE)
-        );
-        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 12, 12), None);
+        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 24), Some(S24_3LE));
+        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 12), None);
     }
 
     #[test]

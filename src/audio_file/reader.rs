@@ -352,7 +352,7 @@ fn parse_fmt(b: &[u8]) -> Result<PcmSpec> {
     let format = if plain_24_in_4 {
         Some(S24_LE)
     } else {
-        SampleFormat::from_wav(tag, bits, bits)
+        SampleFormat::from_wav(tag, bits)
     };
     let format = format.ok_or_else(|| {
         let kind = match tag {
