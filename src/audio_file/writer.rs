@@ -516,6 +516,17 @@ impl RecordingWriter {
         Ok(())
     }
 
+    /// [`Self::update_header`], with an error that names the file.
+    fn update_header_naming_the_file(&mut self) -> Result<()> {
+        self.update_header().map_err(|e| {
+            anyhow!(
+                "cannot update the header of {}: {}",
+                self.current_name(),
+                io_error_text(&e)
+            )
+        })
+    }
+
     /// Finishes the current file and continues in the next numbered one. The first rollover
     /// renames `take.wav` to `take-01.wav`.
     fn roll_over(&mut self) -> Result<()> {
@@ -523,13 +534,7 @@ impl RecordingWriter {
             return Ok(());
         };
         let base = base.clone();
-        self.update_header().map_err(|e| {
-            anyhow!(
-                "cannot update the header of {}: {}",
-                self.current_name(),
-                io_error_text(&e)
-            )
-        })?;
+        self.update_header_naming_the_file()?;
         if self.index == 0 {
             let first = numbered_path(&base, 1);
             rename(&base, &first, self.force).map_err(|e| {
@@ -554,13 +559,7 @@ impl RecordingWriter {
     /// Brings the header up to date for the last time and closes the output.
     pub fn finish(mut self) -> Result<Written> {
         if self.output.path.is_some() {
-            self.update_header().map_err(|e| {
-                anyhow!(
-                    "cannot update the header of {}: {}",
-                    self.current_name(),
-                    io_error_text(&e)
-                )
-            })?;
+            self.update_header_naming_the_file()?;
         }
         if let Some(syncer) = &self.syncer {
             syncer.track(None);
