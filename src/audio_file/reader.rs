@@ -112,7 +112,10 @@ impl Input {
             bail!("it is a directory, not an audio file");
         }
         Ok(Input::File {
-            reader: BufReader::with_capacity(64 * 1024, file),
+            // The buffer serves the header's small reads. It is smaller than the reads that
+            // playback makes (a period, at least 4 KiB), so that once it has drained BufReader
+            // passes those straight to the file instead of copying every byte through itself.
+            reader: BufReader::with_capacity(4 * 1024, file),
             len: meta.len(),
         })
     }
