@@ -200,8 +200,8 @@ impl SampleFormat {
     }
 
     /// How a WAV file stores this format, or `None` where WAV cannot hold its bytes unchanged:
-    /// big-endian, unsigned wider than 8 bits, S8 (WAV's 8-bit is unsigned) and S24_LE (WAV
-    /// left-justifies 24 bits in a 32-bit container, ALSA's S24_LE right-justifies them).
+    /// big-endian, unsigned wider than 8 bits, S8 (WAV's 8-bit is unsigned), and S24_LE and
+    /// S20_3LE (WAV left-justifies fewer valid bits in their container, ALSA right-justifies).
     pub fn wav_description(self) -> Option<WavDescription> {
         let pcm = |bits, valid| WavDescription {
             format_tag: WAVE_FORMAT_PCM,
@@ -212,7 +212,6 @@ impl SampleFormat {
             U8 => pcm(8, 8),
             S16_LE => pcm(16, 16),
             S24_3LE => pcm(24, 24),
-            S20_3LE => pcm(24, 20),
             S32_LE => pcm(32, 32),
             FLOAT_LE => WavDescription {
                 format_tag: WAVE_FORMAT_IEEE_FLOAT,
@@ -238,13 +237,15 @@ impl SampleFormat {
         })
     }
 
-    /// The format a WAV `fmt ` chunk describes. `valid_bits` is the extensible header's
-    /// `wValidBitsPerSample` (equal to `bits_per_sample` for plain headers).
-    pub fn from_wav(format_tag: u16, bits_per_sample: u16, valid_bits: u16) -> Option<Self> {
+    /// The format whose bytes a WAV `fmt ` chunk with this tag and container width holds.
+    /// (An extensible header's `wValidBitsPerSample` does not change the bytes: WAV
+    /// left-justifies the valid bits.)
+    pub fn from_wav(format_tag: u16, bits_per_sample: u16) -> Option<Self> {
         match (format_tag, bits_per_sample) {
             (WAVE_FORMAT_PCM, 8) => Some(U8),
             (WAVE_FORMAT_PCM, 16) => Some(S16_LE),
-            (WAVE_FORMAT_PCM, 24) if valid_bits == 20 => Some(S20_3LE),
+            // WAV left-justifies fewer valid bits (20 in 24) in the container, so the bytes
+            // are those of S24_3LE with the low bits zero, whatever `valid_bits` says.
             (WAVE_FORMAT_PCM, 24) => Some(S24_3LE),
             // A 24-bit sample in a 32-bit container is left-justified in WAV, so the bytes
             // are those of S32_LE with the low byte zero: S32_LE plays them bit for bit.
@@ -396,13 +397,15 @@ mod tests {
     fn wav_descriptions_round_trip() {
         for f in SampleFormat::ALL {
             if let Some(d) = f.wav_description() {
-                let back = SampleFormat::from_wav(d.format_tag, d.bits_per_sample, d.valid_bits);
+                let back = SampleFormat::from_wav(d.format_tag, d.bits_per_sample);
                 assert_eq!(back, Some(f), "{f}");
             }
         }
         assert_eq!(S16_BE.wav_description(), None);
         assert_eq!(S24_LE.wav_description(), None);
-        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 12, 12), None);
+        assert_eq!(S20_3LE.wav_description(), None);
+        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 24), Some(S24_3LE));
+        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 12), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`format`] and [`samples`]: sample formats and the per-sample kernels; [`convert`]: format
 //!   and channel conversion where a device does not take a file's;
 //! - [`audio_file`]: reading files to play, writing recordings; [`mixer`]: mixer controls;
+//! - [`playback`]: the device side of `play` (negotiate, stream, drain); [`tone`]: a sine source;
 //! - [`capture`]: the capture thread and the ring between it and the writer;
 //! - [`progress`]: bars, meters and notes on stderr; [`signals`]: Ctrl-C and friends;
 //! - [`exit_codes`]: what the process returns.
@@ -20,9 +21,11 @@ pub mod device;
 pub mod exit_codes;
 pub mod format;
 pub mod mixer;
+pub mod playback;
 pub mod progress;
 pub mod samples;
 pub mod signals;
+pub mod tone;
 
 use exit_codes::ExitCode;
 

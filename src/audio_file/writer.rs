@@ -92,7 +92,7 @@ pub const OPEN_ENDED_DATA_LEN: u32 = 0x8000_0000;
 /// The plain 16-byte `fmt ` chunk (what arecord writes and every reader takes) is used unless it
 /// would lose information: WAVE_FORMAT_EXTENSIBLE for more than two channels (the WAV spec asks
 /// for it there; the channel mask is 0, "positions unknown", because a capture device does not
-/// say) and when the significant bits differ from the container (S20_3LE).
+/// say) and when the significant bits differ from the container.
 pub fn wav_header(layout: &Layout, data_len: u64) -> Result<Vec<u8>> {
     check_wav_format(layout.format)?;
     let description = layout
@@ -516,6 +516,17 @@ impl RecordingWriter {
         Ok(())
     }
 
+    /// [`Self::update_header`], with an error that names the file.
+    fn update_header_naming_the_file(&mut self) -> Result<()> {
+        self.update_header().map_err(|e| {
+            anyhow!(
+                "cannot update the header of {}: {}",
+                self.current_name(),
+                io_error_text(&e)
+            )
+        })
+    }
+
     /// Finishes the current file and continues in the next numbered one. The first rollover
     /// renames `take.wav` to `take-01.wav`.
     fn roll_over(&mut self) -> Result<()> {
@@ -523,13 +534,7 @@ impl RecordingWriter {
             return Ok(());
         };
         let base = base.clone();
-        self.update_header().map_err(|e| {
-            anyhow!(
-                "cannot update the header of {}: {}",
-                self.current_name(),
-                io_error_text(&e)
-            )
-        })?;
+        self.update_header_naming_the_file()?;
         if self.index == 0 {
             let first = numbered_path(&base, 1);
             rename(&base, &first, self.force).map_err(|e| {
@@ -554,13 +559,7 @@ impl RecordingWriter {
     /// Brings the header up to date for the last time and closes the output.
     pub fn finish(mut self) -> Result<Written> {
         if self.output.path.is_some() {
-            self.update_header().map_err(|e| {
-                anyhow!(
-                    "cannot update the header of {}: {}",
-                    self.current_name(),
-                    io_error_text(&e)
-                )
-            })?;
+            self.update_header_naming_the_file()?;
         }
         if let Some(syncer) = &self.syncer {
             syncer.track(None);
@@ -709,9 +708,7 @@ mod tests {
         assert_eq!(u16::from_le_bytes([h[20], h[21]]), WAVE_FORMAT_EXTENSIBLE);
         assert_eq!(u16::from_le_bytes([h[38], h[39]]), 24);
         assert_eq!(&h[44..46], &[1, 0]);
-        let h = wav_header(&layout(S20_3LE, 2), 0).unwrap();
-        assert_eq!(u16::from_le_bytes([h[34], h[35]]), 24);
-        assert_eq!(u16::from_le_bytes([h[38], h[39]]), 20);
+        assert!(check_wav_format(S20_3LE).is_err());
         let f = wav_header(&layout(FLOAT_LE, 6), 0).unwrap();
         assert_eq!(&f[44..46], &[3, 0]);
         assert_eq!(wav_header(&layout(FLOAT_LE, 2), 0).unwrap().len(), 44);

@@ -223,7 +223,12 @@ pub fn best_substitute(wanted: SampleFormat, supported: &[SampleFormat]) -> Opti
     let rank = |f: &SampleFormat| {
         let float_for_float =
             wanted.encoding() == Encoding::Float && f.encoding() == Encoding::Float;
-        let lossless = float_for_float || f.significant_bits() >= wanted.significant_bits().min(32);
+        // G.711 codes 8 bits but decodes to 13 or 14 significant bits: it needs 16.
+        let wanted_bits = match wanted.encoding() {
+            Encoding::ALaw | Encoding::MuLaw => 16,
+            _ => wanted.significant_bits().min(32),
+        };
+        let lossless = float_for_float || f.significant_bits() >= wanted_bits;
         let native = f.encoding() == Encoding::Signed && !f.is_big_endian();
         let size_or_bits = if lossless {
             -(f.bytes() as i64)
@@ -302,6 +307,7 @@ mod tests {
             Some(FLOAT_LE)
         );
         assert_eq!(best_substitute(MU_LAW, &[S16_LE, U8]), Some(S16_LE));
+        assert_eq!(best_substitute(A_LAW, &[S8, S16_LE, S32_LE]), Some(S16_LE));
     }
 
     #[test]

@@ -12,6 +12,12 @@
 //!       how many consecutive frames of CAP equal REF from there. Prints
 //!       `matched=N ref_start=R cap_start=C ref_frames=.. cap_frames=..`; exit 0 if matched >= MIN_FRAMES.
 //!       Both files must have the same sample format and channel count.
+//!   wav-compare REF CAP MIN_FRAMES
+//!       Like wav-match for audio that went through a conversion (format, channel count): both files are
+//!       aligned on their first non-silent frame and compared as samples normalised to -1..1, with a
+//!       tolerance of 1.5 steps of the coarser format. CAP channel c is compared with REF channel c, or
+//!       with REF channel 0 when REF is mono; extra CAP channels must be silent. Prints
+//!       `matched=N max_err=E ...`; exit 0 if matched >= MIN_FRAMES.
 //!   wav-stats FILE
 //!       Print frames, peak (absolute, normalised 0..1) and rms of all samples, to check "not silent".
 //!   json-flat [FILE]
@@ -216,6 +222,51 @@ fn wav_match(rpath: &str, cpath: &str, min: usize) {
     report(m, rs as isize, cs as isize);
 }
 
+fn wav_compare(rpath: &str, cpath: &str, min: usize) {
+    let r = parse_wav(rpath).unwrap_or_else(|e| die(&e));
+    let c = parse_wav(cpath).unwrap_or_else(|e| die(&e));
+    let (rch, cch) = (r.channels as usize, c.channels as usize);
+    let (rs, cs) = (r.samples(), c.samples());
+    let (rn, cn) = (r.frames(), c.frames());
+    let first = |w: &Wav| (0..w.frames()).find(|&i| !w.silent_frame(i));
+    let step = |w: &Wav| 2f64.powi(1 - (w.block_align / w.channels) as i32 * 8);
+    let tol = 1.5 * step(&r).max(step(&c));
+    let (ra, ca) = match (first(&r), first(&c)) {
+        (Some(a), Some(b)) => (a, b),
+        _ => {
+            println!("matched=0 (a file is silent) ref_frames={rn} cap_frames={cn}");
+            exit(1)
+        }
+    };
+    let mut m = 0;
+    let mut max_err = 0f64;
+    let mut why = String::from("end of file");
+    'outer: while ra + m < rn && ca + m < cn {
+        for ch in 0..cch {
+            let want = if ch < rch {
+                rs[(ra + m) * rch + ch]
+            } else if rch == 1 {
+                rs[(ra + m) * rch]
+            } else {
+                0.0
+            };
+            let got = cs[(ca + m) * cch + ch];
+            let err = (got - want).abs();
+            if err > tol {
+                why = format!("frame {m} channel {ch}: want {want:.6}, got {got:.6}");
+                break 'outer;
+            }
+            max_err = max_err.max(err);
+        }
+        m += 1;
+    }
+    println!(
+        "matched={m} max_err={max_err:.7} tolerance={tol:.7} ref_start={ra} cap_start={ca} ref_frames={rn} \
+         cap_frames={cn} stopped_at=\"{why}\""
+    );
+    exit(if m >= min && m > 0 { 0 } else { 1 })
+}
+
 // ---------------------------------------------------------------- JSON
 
 struct P<'a> {
@@ -404,8 +455,11 @@ fn main() {
         ["wav-info", f] => wav_info(f),
         ["wav-stats", f] => wav_stats(f),
         ["wav-match", r, c, m] => wav_match(r, c, m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number"))),
+        ["wav-compare", r, c, m] => {
+            wav_compare(r, c, m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number")))
+        }
         ["json-flat"] => json_flat(None),
         ["json-flat", f] => json_flat(Some(f)),
-        _ => die("usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | json-flat [F]"),
+        _ => die("usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | wav-compare REF CAP MIN | json-flat [F]"),
     }
 }

@@ -51,6 +51,47 @@ need_alsatool() {
     fi
 }
 
+# skip_unimplemented NAME: skip when alsatool said the subcommand does not exist yet (NAME.err).
+skip_unimplemented() {
+    grep -q 'not implemented' "$1.err" 2>/dev/null && skip "not implemented ($(head -n 1 "$1.err"))"
+    return 0
+}
+
+# at NAME ARGS...: run alsatool ARGS like `run`; skip the test if the subcommand is a stub.
+at() {
+    _n=$1
+    shift
+    run "$_n" alsatool "$@"
+    skip_unimplemented "$_n"
+}
+
+# at_bg NAME ARGS...: start alsatool ARGS in the background (NAME.out, NAME.err); its pid in $bg.
+at_bg() {
+    _n=$1
+    shift
+    echo "+ alsatool $* &"
+    alsatool "$@" >"$_n.out" 2>"$_n.err" &
+    bg=$!
+}
+
+# show NAME: print NAME.out and NAME.err into the log.
+show() {
+    sed 's/^/  out| /' "$1.out"
+    sed 's/^/  err| /' "$1.err"
+}
+
+# wait_gone PID SECONDS: wait for a process to end (status in $rc); fail if it does not.
+wait_gone() {
+    _i=0
+    while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 20)) ]; do
+        usleep 50000
+        _i=$((_i + 1))
+    done
+    kill -0 "$1" 2>/dev/null && fail "process $1 still running after $2 s"
+    wait "$1"
+    rc=$?
+}
+
 # Seconds since boot, with centiseconds.
 now() { cut -d' ' -f1 /proc/uptime; }
 # elapsed T0: seconds since T0 (from now), as a decimal.
@@ -61,8 +102,8 @@ fge() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a+0 >= b+0)}'; }
 # wav_field FILE KEY: one field of `benchtool wav-info`.
 wav_field() { benchtool wav-info "$1" | sed -n "s/^$2=//p"; }
 
-# Wait until a process has the PCM open (its status file leaves "closed"), at most ~5 s.
-# wait_pcm_open /proc/asound/card3/pcm1c/sub0
+# wait_pcm_running SUBSTREAM_DIR: wait (at most 5 s) until the substream is in state RUNNING, e.g.
+#   wait_pcm_running /proc/asound/card3/pcm1c/sub0     (capture side of hw:Loopback,1,0)
 wait_pcm_running() {
     _i=0
     while [ $_i -lt 100 ]; do
@@ -95,3 +136,23 @@ mixer_line() { amixer -c "$1" sget "$2" | grep -m1 "^ *$3:"; }
 
 # Reset card 0's Master to a known raw value on both channels, unmuted.
 mixer_reset() { amixer -q -c "$DUMMY" sset Master "${1:-0}" unmute >/dev/null; }
+
+# raw_lr CARD CONTROL: "LEFT RIGHT" raw volumes.
+raw_lr() { echo "$(mixer_raw "$1" "$2" 'Front Left') $(mixer_raw "$1" "$2" 'Front Right')"; }
+
+# same_as_amixer CONTROL START 'ALSATOOL MIXER ARGS' 'AMIXER ARGS': from raw START on card 0, apply
+# the amixer command, note the raw volumes, go back to START, apply alsatool mixer -c 0 ARGS; the raw
+# volumes must be the same.
+same_as_amixer() {
+    amixer -q -c 0 sset "$1" "$2" || fail "amixer sset $1 $2 failed"
+    # shellcheck disable=SC2086
+    amixer -q -c 0 $4 || fail "amixer $4 failed"
+    want=$(raw_lr 0 "$1")
+    amixer -q -c 0 sset "$1" "$2"
+    # shellcheck disable=SC2086
+    at set mixer -c 0 $3
+    [ $rc = 0 ] || fail "alsatool mixer -c 0 $3 exited $rc: $(head -n 1 set.err)"
+    got=$(raw_lr 0 "$1")
+    echo "from $2: alsatool mixer $3 -> $got; amixer $4 -> $want"
+    [ "$got" = "$want" ] || fail "from raw $2, alsatool mixer $3 gives raw '$got', amixer $4 gives '$want'"
+}
