@@ -37,7 +37,8 @@ use symphonia::core::units::{Time, TimeBase, Timestamp};
 use symphonia_common::apple::audio::alac::MagicCookie;
 
 use super::mp4_edit;
-use crate::format::{channels_label, SampleFormat};
+use super::reader::{PcmSource, PcmSpec};
+use crate::format::SampleFormat;
 
 /// Every format `alsatool play` reads, for error messages.
 pub const SUPPORTED_FORMATS: &str =
@@ -45,30 +46,6 @@ pub const SUPPORTED_FORMATS: &str =
 
 /// Packets in a row that fail to decode before the stream is given up as broken.
 const MAX_BAD_PACKETS_IN_A_ROW: u32 = 16;
-
-/// The layout of the PCM bytes a [`DecodedSource`] hands out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DecodedSpec {
-    pub format: SampleFormat,
-    pub channels: u32,
-    pub rate: u32,
-}
-
-impl DecodedSpec {
-    pub fn bytes_per_frame(&self) -> usize {
-        self.format.bytes() * self.channels as usize
-    }
-
-    /// "S24_3LE, 96000 Hz, stereo", as aplay's header line says it.
-    pub fn describe(&self) -> String {
-        format!(
-            "{}, {} Hz, {}",
-            self.format,
-            self.rate,
-            channels_label(self.channels)
-        )
-    }
-}
 
 /// Title and artist from the file's tags (Vorbis comments, ID3, MP4 atoms, …), when present.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -90,7 +67,7 @@ impl Tags {
 }
 
 /// PCM decoded from a FLAC, Ogg Vorbis, MP3, AAC, ALAC, AIFF or CAF stream, handed out in whole
-/// frames of [`DecodedSpec`]. Memory stays at about one packet whatever the length.
+/// frames of [`PcmSpec`]. Memory stays at about one packet whatever the length.
 ///
 /// Positions inside are counted in *stream frames*: frames as the decoder produces them from
 /// the first packet on (the container's timestamps count the same way). Presentation starts
@@ -101,7 +78,7 @@ pub struct DecodedSource {
     decoder: Box<dyn AudioDecoder>,
     track_id: u32,
     time_base: Option<TimeBase>,
-    spec: DecodedSpec,
+    spec: PcmSpec,
     /// Which symphonia buffer type the decoder produces; a change mid-stream ends it.
     kind: BufferKind,
     /// Whether the first buffer has fixed `spec` and `kind`.
@@ -284,11 +261,6 @@ impl DecodedSource {
         Ok(source)
     }
 
-    /// The layout of the bytes [`read_frames`](Self::read_frames) hands out.
-    pub fn spec(&self) -> DecodedSpec {
-        self.spec
-    }
-
     /// Title and artist from the file's tags.
     pub fn tags(&self) -> &Tags {
         &self.tags
@@ -308,12 +280,6 @@ impl DecodedSource {
         } else {
             format!("{codec} in {}", self.container)
         }
-    }
-
-    /// Frames from the current position to the end, when the container says how many there are.
-    pub fn frames_left(&self) -> Option<u64> {
-        self.total_frames
-            .map(|total| total.saturating_sub(self.position()))
     }
 
     /// Playable frames in the whole stream, when the container says.
@@ -360,72 +326,6 @@ impl DecodedSource {
             (Some(fatal), None) => Some(fatal.clone()),
             (None, damage) => damage,
         }
-    }
-
-    /// Fills the start of `buf` with whole frames and returns how many bytes it wrote (at most
-    /// `buf.len()` rounded down to whole frames). Returns 0 only at the end of the stream,
-    /// which is also where it ends when it breaks: see [`error`](Self::error).
-    pub fn read_frames(&mut self, buf: &mut [u8]) -> usize {
-        let frame = self.spec.bytes_per_frame();
-        let want = buf.len() / frame * frame;
-        let mut done = 0;
-        while done < want {
-            if self.pending_at == self.pending.len() && !self.decode_next() {
-                break;
-            }
-            let available = &self.pending[self.pending_at..];
-            let n = available.len().min(want - done);
-            buf[done..done + n].copy_from_slice(&available[..n]);
-            self.pending_at += n;
-            done += n;
-        }
-        done
-    }
-
-    /// Moves `frames` frames forward, seeking in the file where the container allows (a
-    /// compressed file is then decoded only from the packet before the target, not from the
-    /// start) and decoding the rest of the way otherwise (a pipe). Returns how many frames were
-    /// skipped (fewer at the end of the stream).
-    pub fn skip_frames(&mut self, frames: u64) -> u64 {
-        let start = self.position();
-        if frames == 0 || self.ended && self.pending_at == self.pending.len() {
-            return 0;
-        }
-        let mut target = start.saturating_add(frames);
-        if let Some(total) = self.total_frames {
-            target = target.min(total);
-        }
-        if self.total_frames.is_some_and(|total| target >= total) {
-            // To the end: nothing to decode (and some readers seek badly to the very end).
-            self.pending.clear();
-            self.pending_at = 0;
-            self.seek_floor = None;
-            self.ended = true;
-            self.decoded_to = target + self.lead;
-            return target - start;
-        }
-        let remaining_in_pending = {
-            let frame = self.spec.bytes_per_frame();
-            ((self.pending.len() - self.pending_at) / frame) as u64
-        };
-        // Within what is decoded already: no need to touch the file.
-        if target - start <= remaining_in_pending || !self.seek_to(target) {
-            let frame = self.spec.bytes_per_frame();
-            let mut scratch = vec![0u8; (64 * 1024 / frame).max(1) * frame];
-            let mut left = target - start;
-            while left > 0 {
-                let ask = (left * frame as u64).min(scratch.len() as u64) as usize;
-                let got = self.read_frames(&mut scratch[..ask]);
-                if got == 0 {
-                    break;
-                }
-                left -= (got / frame) as u64;
-            }
-        } else if !self.decode_next() {
-            // Decode up to the target now, so that a stream ending before it says so.
-            self.seek_floor = None;
-        }
-        self.position().saturating_sub(start)
     }
 
     /// Seeks the reader so that decoding resumes at presentation frame `target`; false where
@@ -610,7 +510,7 @@ impl DecodedSource {
                 shape.channels, shape.rate
             ));
         }
-        let spec = DecodedSpec {
+        let spec = PcmSpec {
             format: shape
                 .kind
                 .output_format(significant_bits(self.decoder.codec_params())),
@@ -770,6 +670,84 @@ impl DecodedSource {
     }
 }
 
+impl PcmSource for DecodedSource {
+    fn spec(&self) -> PcmSpec {
+        self.spec
+    }
+
+    /// Frames from the current position to the end, when the container says how many.
+    fn frames_left(&self) -> Option<u64> {
+        self.total_frames
+            .map(|total| total.saturating_sub(self.position()))
+    }
+
+    /// Fills the start of `buf` with whole frames and returns how many bytes it wrote (at most
+    /// `buf.len()` rounded down to whole frames). Returns 0 only at the end of the stream,
+    /// which is also where it ends when it breaks: see [`DecodedSource::error`].
+    fn read_frames(&mut self, buf: &mut [u8]) -> Result<usize> {
+        let frame = self.spec.bytes_per_frame();
+        let want = buf.len() / frame * frame;
+        let mut done = 0;
+        while done < want {
+            if self.pending_at == self.pending.len() && !self.decode_next() {
+                break;
+            }
+            let available = &self.pending[self.pending_at..];
+            let n = available.len().min(want - done);
+            buf[done..done + n].copy_from_slice(&available[..n]);
+            self.pending_at += n;
+            done += n;
+        }
+        Ok(done)
+    }
+
+    /// Moves `frames` frames forward, seeking in the file where the container allows (a
+    /// compressed file is then decoded only from the packet before the target, not from the
+    /// start) and decoding the rest of the way otherwise (a pipe). Returns how many frames were
+    /// skipped (fewer at the end of the stream).
+    fn skip_frames(&mut self, frames: u64) -> Result<u64> {
+        let start = self.position();
+        if frames == 0 || self.ended && self.pending_at == self.pending.len() {
+            return Ok(0);
+        }
+        let mut target = start.saturating_add(frames);
+        if let Some(total) = self.total_frames {
+            target = target.min(total);
+        }
+        if self.total_frames.is_some_and(|total| target >= total) {
+            // To the end: nothing to decode (and some readers seek badly to the very end).
+            self.pending.clear();
+            self.pending_at = 0;
+            self.seek_floor = None;
+            self.ended = true;
+            self.decoded_to = target + self.lead;
+            return Ok(target - start);
+        }
+        let remaining_in_pending = {
+            let frame = self.spec.bytes_per_frame();
+            ((self.pending.len() - self.pending_at) / frame) as u64
+        };
+        // Within what is decoded already: no need to touch the file.
+        if target - start <= remaining_in_pending || !self.seek_to(target) {
+            let frame = self.spec.bytes_per_frame();
+            let mut scratch = vec![0u8; (64 * 1024 / frame).max(1) * frame];
+            let mut left = target - start;
+            while left > 0 {
+                let ask = (left * frame as u64).min(scratch.len() as u64) as usize;
+                let got = self.read_frames(&mut scratch[..ask])?;
+                if got == 0 {
+                    break;
+                }
+                left -= (got / frame) as u64;
+            }
+        } else if !self.decode_next() {
+            // Decode up to the target now, so that a stream ending before it says so.
+            self.seek_floor = None;
+        }
+        Ok(self.position().saturating_sub(start))
+    }
+}
+
 /// Frames as seconds with one decimal, for messages.
 fn seconds(frames: u64, rate: u32) -> String {
     format!("{:.1}", frames as f64 / f64::from(rate.max(1)))
@@ -875,7 +853,7 @@ fn probe(source: Box<dyn MediaSource>) -> std::result::Result<DecodedSource, Pro
         track_id: track.id,
         time_base: track.time_base,
         // Placeholders until the first buffer says what comes out.
-        spec: DecodedSpec {
+        spec: PcmSpec {
             format: SampleFormat::S16_LE,
             channels: 1,
             rate: 1,
