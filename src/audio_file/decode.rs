@@ -243,8 +243,8 @@ impl DecodedSource {
         Ok(source)
     }
 
-    /// Probes `source` (standard input wrapped in symphonia's `ReadOnlySource`, say) for its
-    /// format, from its content alone, and decodes its first packet.
+    /// Probes `source`, a stream that cannot seek (standard input, wrapped in symphonia's
+    /// `ReadOnlySource`), for its format from its content alone, and decodes its first packet.
     pub fn new(source: Box<dyn MediaSource>) -> Result<DecodedSource> {
         let mut source = probe(source).map_err(|e| match e {
             ProbeError::Symphonia(SymphoniaError::IoError(e))
@@ -253,6 +253,14 @@ impl DecodedSource {
                 anyhow!(
                     "the stream ends inside its header (truncated? CAF files cannot be played \
                      from a pipe: give the file's name)"
+                )
+            }
+            ProbeError::Symphonia(SymphoniaError::Unsupported(what))
+                if what.contains("missing moov") =>
+            {
+                anyhow!(
+                    "this MP4/M4A keeps its index (moov atom) at the end, which cannot be \
+                     reached through a pipe: give the file's name"
                 )
             }
             e => e.into_anyhow(),

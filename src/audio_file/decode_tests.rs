@@ -536,6 +536,13 @@ fn truncated_files_with_nothing_playable_fail_clearly() {
             .to_string();
         assert!(err.contains("cut short"), "{err}");
     }
+    // CAF's reader reads to the end of the file before the first packet.
+    let caf = bench.ffmpeg("cut.caf", "anoisesrc=d=2", &["-c:a", "pcm_s16le"]);
+    let err = DecodedSource::open(&truncated(&caf, 0.6))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("cut short"), "{err}");
     let flac = bench.sox("head.flac", &["-r", "8000"], &["synth", "1", "sine", "300"]);
     let bytes = std::fs::read(&flac).unwrap();
     let header_only = bench.path("header_only.flac");

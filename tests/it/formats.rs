@@ -8,7 +8,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use crate::util::{
-    assert_bytes, file_pcm, require_tool, run_on_terminal, write_file, Run, TestEnv,
+    assert_bytes, file_pcm, require_tool, run_on_terminal, run_with_stdin, write_file, Pulse, Run,
+    TestEnv,
 };
 
 /// Runs a tool that makes or measures test files, failing the test if it fails.
@@ -390,7 +391,7 @@ fn start_and_duration_inside_compressed_files() {
 }
 
 #[test]
-fn the_title_and_artist_show_on_the_status_line() {
+fn the_title_and_artist_show_on_the_status_and_progress_lines() {
     let env = TestEnv::new();
     sox_file(
         &env,
@@ -436,6 +437,34 @@ fn the_title_and_artist_show_on_the_status_line() {
         text.contains("Playing 'tagged.mp3' (Someone – Other Song): MP3, FLOAT_LE"),
         "{text:?}"
     );
+    // In real time, the progress line carries the title after the times.
+    let pulse = Pulse::start();
+    let mut env = env;
+    env.use_pulse(&pulse);
+    sox_file(
+        &env,
+        "long_tagged.flac",
+        &[
+            "-r",
+            "48000",
+            "-c",
+            "2",
+            "-b",
+            "16",
+            "--comment",
+            "TITLE=Song Title",
+            "--add-comment",
+            "ARTIST=The Band",
+        ],
+        &["synth", "1.2", "sine", "440", "vol", "0.5"],
+    );
+    let (status, text) = run_on_terminal(&env, &["play", "-d", "pulse", "long_tagged.flac"]);
+    assert!(status.success(), "{text}");
+    assert!(text.contains(" / 0:01"), "{text:?}");
+    assert!(
+        text.matches("The Band – Song Title").count() >= 2,
+        "the title is on the status line and the progress line: {text:?}"
+    );
 }
 
 #[test]
@@ -455,29 +484,29 @@ fn the_content_decides_not_the_name_and_standard_input_works() {
 
     let out = env.path("stdin.raw");
     let flac = fs::read(env.path("real.flac")).unwrap();
-    let mut child = env
-        .alsatool()
-        .args(["play", "-d", &file_pcm(&out), "-"])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = std::io::Write::write_all(&mut pipe, &flac);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_with_stdin(&env, &["play", "-d", &file_pcm(&out), "-"], &flac).success();
     assert_bytes(
         &fs::read(&out).unwrap(),
         &expected,
         "FLAC from standard input",
     );
+
+    // MP3 from a pipe: whole, gapless length.
+    ffmpeg_file(
+        &env,
+        "piped.mp3",
+        "sine=r=44100:d=1",
+        &["-ac", "1", "-c:a", "libmp3lame"],
+    );
+    let mp3 = fs::read(env.path("piped.mp3")).unwrap();
+    run_with_stdin(&env, &["play", "-d", &file_pcm(&out), "-"], &mp3).success();
+    assert_eq!(fs::read(&out).unwrap().len(), 44_100 * 4);
+    // An M4A whose index is at its end (ffmpeg's default) cannot come through a pipe.
+    ffmpeg_file(&env, "piped.m4a", "sine=d=1", &["-c:a", "aac"]);
+    let m4a = fs::read(env.path("piped.m4a")).unwrap();
+    run_with_stdin(&env, &["play", "-d", "null", "-"], &m4a)
+        .code_is(1)
+        .fails_with(&["'standard input'", "moov", "give the file's name"]);
 }
 
 /// A copy of `name` cut to `fraction` of its length, named `cut_NAME`.
@@ -522,6 +551,22 @@ fn a_truncated_file_plays_what_decodes_then_says_so_and_the_list_goes_on() {
         "the cut file",
     );
     assert_bytes(&sent[played_of_cut..], &next, "the next file");
+
+    // An AU whose header promises more than the file holds plays what is there, like a cut
+    // WAV (and like aplay): no error, a -v note.
+    sox_file(&env, "long.au", &opts, &["synth", "1", "whitenoise"]);
+    let cut_au = cut(&env, "long.au", 0.5);
+    let bytes = fs::read(env.path(&cut_au)).unwrap();
+    let offset = u32::from_be_bytes(bytes[4..8].try_into().unwrap()) as usize;
+    let (run, sent) = play(&env, &[&cut_au]);
+    run.success();
+    assert!(
+        run.stderr().contains("ends before its header says"),
+        "{}",
+        run.stderr()
+    );
+    let whole_frames = (bytes.len() - offset) / 4 * 4;
+    assert_bytes(&sent, &bytes[offset..offset + whole_frames], "the cut AU");
 
     // Alone, the error is the one line on stderr (without -v).
     let out = env.path("alone.raw");

@@ -9,8 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::util::{
-    assert_bytes, file_pcm, noise, require_tool, run_on_terminal, wait_for_exit, write_file, Pulse,
-    Run, TestEnv,
+    assert_bytes, file_pcm, noise, require_tool, run_on_terminal, run_with_stdin, wait_for_exit,
+    write_file, Pulse, TestEnv,
 };
 
 /// The bytes of a WAV file's data chunk (what must reach the device).
@@ -47,29 +47,6 @@ fn sox_wav(env: &TestEnv, name: &str, spec: &[&str], seconds: &str) -> Vec<u8> {
     args.extend_from_slice(&[&path_text, "synth", seconds, "whitenoise", "vol", "0.7"]);
     sox(env, &args);
     fs::read(&path).unwrap()
-}
-
-/// Runs alsatool with `stdin` piped in.
-fn run_with_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = env
-        .alsatool()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn alsatool");
-    let mut pipe = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&data);
-    });
-    let output = child.wait_with_output().expect("wait");
-    writer.join().unwrap();
-    Run {
-        description: format!("alsatool {} < stdin", args.join(" ")),
-        output,
-    }
 }
 
 #[test]

@@ -466,3 +466,26 @@ pub fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatu
     let status = wait_for_exit(&mut child, Duration::from_secs(30)).expect("did not finish");
     (status, reader.join().unwrap())
 }
+
+/// Runs alsatool with `stdin` piped in.
+pub fn run_with_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = env
+        .alsatool()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn alsatool");
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let output = child.wait_with_output().expect("wait");
+    writer.join().unwrap();
+    Run {
+        description: format!("alsatool {} < stdin", args.join(" ")),
+        output,
+    }
+}
