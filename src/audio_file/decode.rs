@@ -718,18 +718,19 @@ impl PcmSource for DecodedSource {
         if frames == 0 || self.ended && self.pending_at == self.pending.len() {
             return Ok(0);
         }
-        let mut target = start.saturating_add(frames);
-        if let Some(total) = self.total_frames {
-            target = target.min(total);
-        }
-        if self.total_frames.is_some_and(|total| target >= total) {
-            // To the end: nothing to decode (and some readers seek badly to the very end).
-            self.pending.clear();
-            self.pending_at = 0;
-            self.seek_floor = None;
-            self.ended = true;
-            self.decoded_to = target + self.lead;
-            return Ok(target - start);
+        let target = start.saturating_add(frames);
+        // The stated length, unless decoding has already gone past it (a length some headers
+        // only estimate): then the end is wherever the stream ends.
+        if let Some(total) = self.total_frames.filter(|&total| total > start) {
+            if target >= total {
+                // To the end: nothing to decode (and some readers seek badly to the very end).
+                self.pending.clear();
+                self.pending_at = 0;
+                self.seek_floor = None;
+                self.ended = true;
+                self.decoded_to = total + self.lead;
+                return Ok(total - start);
+            }
         }
         let remaining_in_pending = {
             let frame = self.spec.bytes_per_frame();
