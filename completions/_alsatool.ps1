@@ -30,7 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('devices', 'devices', [CompletionResultType]::ParameterValue, 'List sound cards, PCM devices and PCM names, or show what one device can do')
-            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play WAV or raw audio files, or a sine tone')
+            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV or raw file')
             [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
@@ -196,7 +196,7 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
         }
         'alsatool;help' {
             [CompletionResult]::new('devices', 'devices', [CompletionResultType]::ParameterValue, 'List sound cards, PCM devices and PCM names, or show what one device can do')
-            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play WAV or raw audio files, or a sine tone')
+            [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV or raw file')
             [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand devices 'List sound cards, PCM devices and PCM names, or show what one device can do'
-            cand play 'Play WAV or raw audio files, or a sine tone'
+            cand play 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
             cand record 'Record from a capture device to a WAV or raw file'
             cand mixer 'Show, set and watch mixer controls'
             cand generate 'Write shell completions and man pages (for packagers and this repository)'
@@ -179,7 +179,7 @@ set edit:completion:arg-completer[alsatool] = {|@words|
         }
         &'alsatool;help'= {
             cand devices 'List sound cards, PCM devices and PCM names, or show what one device can do'
-            cand play 'Play WAV or raw audio files, or a sine tone'
+            cand play 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
             cand record 'Record from a capture device to a WAV or raw file'
             cand mixer 'Show, set and watch mixer controls'
             cand generate 'Write shell completions and man pages (for packagers and this repository)'

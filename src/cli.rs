@@ -42,7 +42,7 @@ pub struct Cli {
 pub enum Command {
     /// List sound cards, PCM devices and PCM names, or show what one device can do.
     Devices(DevicesArgs),
-    /// Play WAV or raw audio files, or a sine tone.
+    /// Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone.
     Play(PlayArgs),
     /// Record from a capture device to a WAV or raw file.
     Record(RecordArgs),
@@ -135,11 +135,14 @@ pub struct StreamArgs {
     pub period_time: Option<u32>,
 }
 
-/// Play WAV or raw audio files, or a sine tone.
+/// Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone.
 ///
-/// Plays each FILE in turn on one open device (no gap between files of the same format). When
-/// the device takes the file's format, the bytes reach it unchanged; otherwise alsatool converts
-/// the sample format and channel count in software. `-` reads standard input.
+/// Plays each FILE in turn on one open device (no gap between files of the same format). The
+/// format is found from the content, not the name: WAV, AU, FLAC, Ogg Vorbis, MP3, AAC and ALAC
+/// (M4A/MP4), AIFF and CAF; headerless audio needs -t raw with -f, -c and -r. When the device
+/// takes the file's format, the samples reach it unchanged, lossless files in their own bit
+/// depth (bit-perfect); otherwise alsatool converts the sample format and channel count in
+/// software. `-` reads standard input.
 #[derive(Debug, Args)]
 pub struct PlayArgs {
     #[command(flatten)]

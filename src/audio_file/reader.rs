@@ -1,5 +1,6 @@
-//! Reading audio for playback: WAV and raw files or standard input, as a [`PcmSource`] that
-//! hands out whole frames of the file's own bytes.
+//! Reading audio for playback: WAV, AU and raw files or standard input, as a [`PcmSource`]
+//! that hands out whole frames of the file's own bytes. Anything else is handed back for the
+//! decoder ([`super::decode`]) to identify.
 //!
 //! The WAV header is parsed here rather than by hound: hound refuses 64-bit float, A-law and
 //! µ-law (which ALSA plays natively), ignores RIFF's pad byte after odd-sized chunks, and has no
@@ -13,6 +14,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, bail, Result};
 
+use super::au;
 use crate::format::{
     channels_label, SampleFormat, SampleFormat::S24_LE, WAVE_FORMAT_ALAW, WAVE_FORMAT_EXTENSIBLE,
     WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_MULAW, WAVE_FORMAT_PCM,
@@ -43,8 +45,8 @@ impl PcmSpec {
     }
 }
 
-/// A source of PCM bytes with a known format: a WAV or raw file, standard input, a tone, and
-/// (later) a decoder. Playback only ever sees this.
+/// A source of PCM bytes with a known format: a WAV, AU or raw file, standard input, a tone,
+/// or a decoder. Playback only ever sees this.
 pub trait PcmSource {
     /// What the bytes are.
     fn spec(&self) -> PcmSpec;
@@ -394,8 +396,16 @@ pub struct FileSource {
     prefix: Vec<u8>,
 }
 
+/// What [`open`] found.
+pub enum Opened {
+    /// WAV, AU or raw: PCM bytes played as they are.
+    Pcm(FileSource),
+    /// Neither (FLAC, MP3, … or nothing known): the input, and its first bytes, already read.
+    Other { input: Input, magic: [u8; 4] },
+}
+
 /// Opens `path` for playback. `kind` and `raw` come from `-t`, `-f`, `-c`, `-r`.
-pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Result<FileSource> {
+pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Result<Opened> {
     let mut input = Input::open(path, stop)?;
     let kind = match kind {
         InputKind::Auto => {
@@ -404,16 +414,20 @@ pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Re
                 Err(e) if raw.is_given() => {
                     // A raw stream shorter than four bytes: nothing to play anyway.
                     let _ = e;
-                    return Ok(FileSource::raw(input, raw.spec(), Some(0)));
+                    return Ok(Opened::Pcm(FileSource::raw(input, raw.spec(), Some(0))));
                 }
                 Err(_) => bail!("the file is empty or too short to be audio"),
             };
             if &magic == b"RIFF" {
                 let header = read_wav_header(&mut input, true)?;
-                return Ok(FileSource::wav(input, header));
+                return Ok(Opened::Pcm(FileSource::wav(input, header)));
+            }
+            if magic == au::MAGIC {
+                let header = au::read_header_after_magic(&mut input)?;
+                return Ok(Opened::Pcm(FileSource::au(input, header)));
             }
             if !raw.is_given() {
-                bail!("not a WAV file; for headerless audio give -t raw with -f FORMAT -c CHANNELS -r RATE");
+                return Ok(Opened::Other { input, magic });
             }
             // Raw after all: those four bytes are audio. Rewind a file, or keep them for stdin.
             return match input {
@@ -421,28 +435,28 @@ pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Re
                     reader
                         .rewind()
                         .map_err(|e| anyhow!("cannot read it: {}", io_text(&e)))?;
-                    Ok(FileSource::raw(
+                    Ok(Opened::Pcm(FileSource::raw(
                         Input::File { reader, len },
                         raw.spec(),
                         None,
-                    ))
+                    )))
                 }
                 Input::Stdin(_) => {
                     let mut source = FileSource::raw(input, raw.spec(), None);
                     source.prefix = magic.to_vec();
-                    Ok(source)
+                    Ok(Opened::Pcm(source))
                 }
             };
         }
         other => other,
     };
-    Ok(match kind {
+    Ok(Opened::Pcm(match kind {
         InputKind::Raw => FileSource::raw(input, raw.spec(), None),
         _ => {
             let header = read_wav_header(&mut input, false)?;
             FileSource::wav(input, header)
         }
-    })
+    }))
 }
 
 impl FileSource {
@@ -459,6 +473,22 @@ impl FileSource {
             truncated,
             prefix: Vec::new(),
         }
+    }
+
+    /// The sample data after an AU header: big-endian or G.711 bytes ALSA plays as they are.
+    fn au(input: Input, header: au::AuHeader) -> FileSource {
+        let spec = PcmSpec {
+            format: header.format,
+            channels: header.channels,
+            rate: header.rate,
+        };
+        FileSource::wav(
+            input,
+            WavHeader {
+                spec,
+                data_len: header.data_len,
+            },
+        )
     }
 
     fn raw(mut input: Input, spec: PcmSpec, remaining: Option<u64>) -> FileSource {

@@ -173,7 +173,7 @@ fn watch(
         }
         None => None,
     };
-    let keep = |c: &Control| only.as_ref().map_or(true, |id| *id == c.id);
+    let keep = |c: &Control| only.as_ref().is_none_or(|id| *id == c.id);
     let mut before: Vec<Control> = snapshot(&mixer).into_iter().filter(keep).collect();
     ui.note(format!("watching '{device}' for changes; Ctrl-C ends"));
     while !stop.is_raised() {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use crate::audio_file::reader::{self, InputKind, PcmSource, PcmSpec, RawLayout};
+use crate::audio_file::source;
 use crate::cli::{FileType, PlayArgs};
 use crate::device::xrun::Transfer;
 use crate::exit_codes::{ExitCode, UsageError};
@@ -77,7 +78,7 @@ impl Session<'_> {
             } else {
                 format!("'{name}'")
             };
-            let mut source = match reader::open(path, kind, raw, self.stop) {
+            let mut source = match source::open(path, kind, raw, self.stop) {
                 Ok(source) => source,
                 Err(_) if self.stop.is_raised() => break,
                 Err(e) => {
@@ -88,6 +89,10 @@ impl Session<'_> {
                 }
             };
             let spec = source.spec();
+            if let Some(codec) = source.codec() {
+                self.ui
+                    .note(format!("{label}: {codec}, decoded to {}", spec.describe()));
+            }
             if let Some(start) = self.start {
                 source
                     .skip_frames(frames_in(start, spec.rate))
@@ -104,20 +109,30 @@ impl Session<'_> {
             let active = match &mut player {
                 Some(p) => p,
                 None => player.insert(
-                    self.open(spec, RatePolicy::Exact)
+                    self.open(spec, RatePolicy::Exact, source.is_exact())
                         .with_context(|| label.clone())?,
                 ),
             };
+            let about = About {
+                title: source.tags().and_then(|tags| tags.display()),
+                codec: source.codec(),
+            };
             let transfer = self
-                .play_one(active, &mut source, &name)
+                .play_one(active, &mut source, &name, &about)
                 .with_context(|| label.clone())?;
-            if source.truncated {
+            if source.truncated() {
                 self.ui.note(format!(
                     "{label}: the file ends before its header says; played what is there"
                 ));
             }
             if transfer == Transfer::Stopped {
                 break;
+            }
+            // Damage found while decoding: reported once what did decode has been played,
+            // and the next file follows on the same device.
+            if let Some(error) = source.decode_error() {
+                eprintln!("alsatool: {label}: {error}");
+                failed = true;
             }
         }
         if self.stop.is_raised() {
@@ -140,7 +155,9 @@ impl Session<'_> {
         })
     }
 
-    fn open(&self, spec: PcmSpec, policy: RatePolicy) -> Result<Player> {
+    /// Opens the device for `spec`. `exact`: the samples are the file's own (not decoded from
+    /// a lossy codec), so passing them unchanged is bit-perfect playback.
+    fn open(&self, spec: PcmSpec, policy: RatePolicy, exact: bool) -> Result<Player> {
         let player = Player::open(&self.options, spec, policy)?;
         let n = player.negotiated;
         self.ui.note(format!(
@@ -154,18 +171,24 @@ impl Session<'_> {
                 spec.describe(),
                 c.describe()
             )),
+            None if exact => self
+                .ui
+                .note("bit-perfect: the samples go to the device unchanged"),
             None => self
                 .ui
-                .note("bit-perfect: the file's bytes go to the device unchanged"),
+                .note("no conversion: the samples go to the device unchanged"),
         }
         Ok(player)
     }
 
+    /// Plays one source; what `about` says goes on the status line, the title on the progress
+    /// line too.
     fn play_one(
         &self,
         player: &mut Player,
         source: &mut dyn PcmSource,
         name: &str,
+        about: &About,
     ) -> Result<Transfer> {
         let spec = source.spec();
         let limit = self.duration.map(|d| frames_in(d, spec.rate));
@@ -177,9 +200,19 @@ impl Session<'_> {
         let length = total
             .map(|t| format!(", {}", clock(frames_duration(t, spec.rate))))
             .unwrap_or_default();
-        self.ui
-            .status(format!("Playing '{name}': {}{length}", spec.describe()));
-        let mut display = Display::new(&self.ui, spec, total, player.negotiated.buffer_frames);
+        let title = about.title.as_deref();
+        let title_part = title.map(|t| format!(" ({t})")).unwrap_or_default();
+        let codec_part = about
+            .codec
+            .as_deref()
+            .map(|c| format!("{c}, "))
+            .unwrap_or_default();
+        self.ui.status(format!(
+            "Playing '{name}'{title_part}: {codec_part}{}{length}",
+            spec.describe()
+        ));
+        let buffer_frames = player.negotiated.buffer_frames;
+        let mut display = Display::new(&self.ui, spec, total, buffer_frames, title);
         let transfer = player.play(source, limit, self.stop, &mut |bytes, played| {
             display.update(bytes, played)
         })?;
@@ -222,7 +255,7 @@ fn play_sine(
         start: None,
         duration,
     };
-    let mut player = session.open(wanted, RatePolicy::Nearest)?;
+    let mut player = session.open(wanted, RatePolicy::Nearest, false)?;
     let rate = player.negotiated.rate;
     if frequency >= f64::from(rate) / 2.0 {
         bail!(UsageError(format!(
@@ -236,7 +269,7 @@ fn play_sine(
         player = Player::open(options, sine.spec(), RatePolicy::Exact)?;
     }
     let name = format!("{frequency} Hz sine");
-    let transfer = session.play_one(&mut player, &mut sine, &name)?;
+    let transfer = session.play_one(&mut player, &mut sine, &name, &About::default())?;
     if transfer == Transfer::Stopped || stop.is_raised() {
         player.abort();
         return Ok(ExitCode::Interrupted);
@@ -249,6 +282,16 @@ fn play_sine(
     Ok(ExitCode::Success)
 }
 
+/// What the status line says about a file besides its layout: from a decoded file's tags and
+/// codec (nothing for WAV, AU, raw and tones).
+#[derive(Default)]
+struct About {
+    /// "Artist – Title".
+    title: Option<String>,
+    /// "FLAC", "AAC in MP4", …
+    codec: Option<String>,
+}
+
 /// The bar, times and meter for one file; does nothing (and computes nothing) when not live.
 struct Display {
     live: bool,
@@ -259,15 +302,25 @@ struct Display {
     in_flight: u64,
     peaks: Vec<f32>,
     last_draw: Option<Instant>,
+    /// "Artist – Title" after the times, when the file's tags say.
+    title: Option<String>,
 }
 
 impl Display {
-    fn new(ui: &Ui, spec: PcmSpec, total: Option<u64>, buffer_frames: usize) -> Display {
+    fn new(
+        ui: &Ui,
+        spec: PcmSpec,
+        total: Option<u64>,
+        buffer_frames: usize,
+        title: Option<&str>,
+    ) -> Display {
         // Times on the first line, the meter on the second (it is long with many channels).
-        let template = if total.is_some() {
-            "{bar:30} {msg}\n{prefix}"
-        } else {
-            "{spinner} {msg}\n{prefix}"
+        // A title after the times is cut to the terminal's width rather than wrapped.
+        let template = match (total.is_some(), title.is_some()) {
+            (true, false) => "{bar:30} {msg}\n{prefix}",
+            (true, true) => "{bar:30} {wide_msg}\n{prefix}",
+            (false, false) => "{spinner} {msg}\n{prefix}",
+            (false, true) => "{spinner} {wide_msg}\n{prefix}",
         };
         Display {
             live: ui.live,
@@ -277,6 +330,7 @@ impl Display {
             in_flight: buffer_frames as u64,
             peaks: vec![0.0; spec.channels as usize],
             last_draw: None,
+            title: title.map(str::to_string),
         }
     }
 
@@ -307,7 +361,10 @@ impl Display {
             ),
             None => elapsed,
         };
-        self.bar.set_message(times);
+        match &self.title {
+            Some(title) => self.bar.set_message(format!("{times}  {title}")),
+            None => self.bar.set_message(times),
+        }
         self.bar.set_prefix(render_meter(&self.peaks));
         self.peaks.fill(0.0);
     }

@@ -5,6 +5,7 @@
 mod util;
 
 mod devices;
+mod formats;
 mod generated;
 mod mixer;
 mod play;

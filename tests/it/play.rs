@@ -5,16 +5,13 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::util::{noise, require_tool, write_file, Pulse, Run, TestEnv};
-
-/// The device string of alsa-lib's file plugin writing what it receives to `path`.
-fn file_pcm(path: &Path) -> String {
-    format!("file:'{}',raw", path.display())
-}
+use crate::util::{
+    assert_bytes, file_pcm, noise, require_tool, run_on_terminal, run_with_stdin, wait_for_exit,
+    write_file, Pulse, TestEnv,
+};
 
 /// The bytes of a WAV file's data chunk (what must reach the device).
 fn data_chunk(wav: &[u8]) -> Vec<u8> {
@@ -29,23 +26,6 @@ fn data_chunk(wav: &[u8]) -> Vec<u8> {
         at += 8 + len + len % 2;
     }
     panic!("no data chunk");
-}
-
-/// Asserts two byte strings are equal, reporting lengths and the first difference (not the
-/// whole contents).
-fn assert_bytes(actual: &[u8], expected: &[u8], what: &str) {
-    if actual != expected {
-        let first = actual
-            .iter()
-            .zip(expected)
-            .position(|(a, b)| a != b)
-            .unwrap_or(actual.len().min(expected.len()));
-        panic!(
-            "{what}: {} bytes, expected {}; first difference at byte {first}",
-            actual.len(),
-            expected.len()
-        );
-    }
 }
 
 fn sox(env: &TestEnv, args: &[&str]) {
@@ -67,29 +47,6 @@ fn sox_wav(env: &TestEnv, name: &str, spec: &[&str], seconds: &str) -> Vec<u8> {
     args.extend_from_slice(&[&path_text, "synth", seconds, "whitenoise", "vol", "0.7"]);
     sox(env, &args);
     fs::read(&path).unwrap()
-}
-
-/// Runs alsatool with `stdin` piped in.
-fn run_with_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = env
-        .alsatool()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn alsatool");
-    let mut pipe = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&data);
-    });
-    let output = child.wait_with_output().expect("wait");
-    writer.join().unwrap();
-    Run {
-        description: format!("alsatool {} < stdin", args.join(" ")),
-        output,
-    }
 }
 
 #[test]
@@ -515,7 +472,10 @@ fn bad_input_gives_one_line_naming_the_file() {
         ("missing.wav", &["'missing.wav'", "No such file"]),
         ("adir", &["'adir'", "directory"]),
         ("empty.wav", &["'empty.wav'", "empty"]),
-        ("random.wav", &["'random.wav'", "not a WAV file", "-t raw"]),
+        (
+            "random.wav",
+            &["'random.wav'", "not a format alsatool can play", "-t raw"],
+        ),
         (
             "header_only.wav",
             &["'header_only.wav'", "ends inside the fmt chunk"],
@@ -712,22 +672,6 @@ fn real_time_sine_and_a_short_clip_through_pulseaudio() {
     );
 }
 
-fn wait_for_exit(
-    child: &mut std::process::Child,
-    limit: Duration,
-) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Some(status);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
-}
-
 fn interrupt(child: &std::process::Child, signal: i32) {
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, signal) };
@@ -903,49 +847,6 @@ fn plays_what_arecord_records_as_s24_le_bit_for_bit() {
         run.stderr()
     );
     assert_bytes(&fs::read(&out).unwrap(), &data, "arecord's S24_LE");
-}
-
-/// Runs alsatool with stderr on a pseudo-terminal (80x24) and returns what it drew there.
-fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, String) {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: 24,
-        ws_col: 80,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: out-pointers to locals; a null name and termios are allowed.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty failed");
-    // SAFETY: openpty returned two fresh descriptors that we now own.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut cmd = env.alsatool();
-    // A real terminal has a TERM; without one, indicatif takes it for a dumb one and draws nothing.
-    cmd.env("TERM", "xterm")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(slave));
-    let mut child = cmd.spawn().expect("spawn on a terminal");
-    drop(cmd); // closes our copy of the terminal's slave side
-    let reader = std::thread::spawn(move || {
-        let mut master = fs::File::from(master);
-        let mut text = Vec::new();
-        // Ends with EIO once the child (the last holder of the slave side) has exited.
-        let _ = std::io::Read::read_to_end(&mut master, &mut text);
-        String::from_utf8_lossy(&text).into_owned()
-    });
-    let status = wait_for_exit(&mut child, Duration::from_secs(30)).expect("did not finish");
-    (status, reader.join().unwrap())
 }
 
 #[test]

@@ -384,3 +384,108 @@ pub fn require_tool(program: &str) {
         "{program} is not installed; run scripts/setup (README) first"
     );
 }
+
+/// The device string of alsa-lib's file plugin writing what it receives to `path`.
+pub fn file_pcm(path: &Path) -> String {
+    format!("file:'{}',raw", path.display())
+}
+
+/// Asserts two byte strings are equal, reporting lengths and the first difference (not the
+/// whole contents).
+pub fn assert_bytes(actual: &[u8], expected: &[u8], what: &str) {
+    if actual != expected {
+        let first = actual
+            .iter()
+            .zip(expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(actual.len().min(expected.len()));
+        panic!(
+            "{what}: {} bytes, expected {}; first difference at byte {first}",
+            actual.len(),
+            expected.len()
+        );
+    }
+}
+
+/// Waits up to `limit` for `child` to exit; kills it (and returns `None`) if it does not.
+pub fn wait_for_exit(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Runs alsatool with stderr on a pseudo-terminal (80x24) and returns what it drew there.
+pub fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, String) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: out-pointers to locals; a null name and termios are allowed.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(rc, 0, "openpty failed");
+    // SAFETY: openpty returned two fresh descriptors that we now own.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = env.alsatool();
+    // A real terminal has a TERM; without one, indicatif takes it for a dumb one and draws nothing.
+    cmd.env("TERM", "xterm")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(slave));
+    let mut child = cmd.spawn().expect("spawn on a terminal");
+    drop(cmd); // closes our copy of the terminal's slave side
+    let reader = std::thread::spawn(move || {
+        let mut master = fs::File::from(master);
+        let mut text = Vec::new();
+        // Ends with EIO once the child (the last holder of the slave side) has exited.
+        let _ = std::io::Read::read_to_end(&mut master, &mut text);
+        String::from_utf8_lossy(&text).into_owned()
+    });
+    let status = wait_for_exit(&mut child, Duration::from_secs(30)).expect("did not finish");
+    (status, reader.join().unwrap())
+}
+
+/// Runs alsatool with `stdin` piped in.
+pub fn run_with_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = env
+        .alsatool()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn alsatool");
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let output = child.wait_with_output().expect("wait");
+    writer.join().unwrap();
+    Run {
+        description: format!("alsatool {} < stdin", args.join(" ")),
+        output,
+    }
+}

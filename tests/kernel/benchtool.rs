@@ -12,10 +12,10 @@
 //!       how many consecutive frames of CAP equal REF from there. Prints
 //!       `matched=N ref_start=R cap_start=C ref_frames=.. cap_frames=..`; exit 0 if matched >= MIN_FRAMES.
 //!       Both files must have the same sample format and channel count.
-//!   wav-compare REF CAP MIN_FRAMES
+//!   wav-compare REF CAP MIN_FRAMES [TOLERANCE]
 //!       Like wav-match for audio that went through a conversion (format, channel count): both files are
 //!       aligned on their first non-silent frame and compared as samples normalised to -1..1, with a
-//!       tolerance of 1.5 steps of the coarser format. CAP channel c is compared with REF channel c, or
+//!       tolerance of TOLERANCE (default 1.5) steps of the coarser format (0: exact). CAP channel c is compared with REF channel c, or
 //!       with REF channel 0 when REF is mono; extra CAP channels must be silent. Prints
 //!       `matched=N max_err=E ...`; exit 0 if matched >= MIN_FRAMES.
 //!   wav-stats FILE
@@ -222,7 +222,7 @@ fn wav_match(rpath: &str, cpath: &str, min: usize) {
     report(m, rs as isize, cs as isize);
 }
 
-fn wav_compare(rpath: &str, cpath: &str, min: usize) {
+fn wav_compare(rpath: &str, cpath: &str, min: usize, tol_steps: f64) {
     let r = parse_wav(rpath).unwrap_or_else(|e| die(&e));
     let c = parse_wav(cpath).unwrap_or_else(|e| die(&e));
     let (rch, cch) = (r.channels as usize, c.channels as usize);
@@ -230,7 +230,7 @@ fn wav_compare(rpath: &str, cpath: &str, min: usize) {
     let (rn, cn) = (r.frames(), c.frames());
     let first = |w: &Wav| (0..w.frames()).find(|&i| !w.silent_frame(i));
     let step = |w: &Wav| 2f64.powi(1 - (w.block_align / w.channels) as i32 * 8);
-    let tol = 1.5 * step(&r).max(step(&c));
+    let tol = tol_steps * step(&r).max(step(&c)) + 1e-12;
     let (ra, ca) = match (first(&r), first(&c)) {
         (Some(a), Some(b)) => (a, b),
         _ => {
@@ -456,10 +456,16 @@ fn main() {
         ["wav-stats", f] => wav_stats(f),
         ["wav-match", r, c, m] => wav_match(r, c, m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number"))),
         ["wav-compare", r, c, m] => {
-            wav_compare(r, c, m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number")))
+            wav_compare(r, c, m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number")), 1.5)
         }
+        ["wav-compare", r, c, m, t] => wav_compare(
+            r,
+            c,
+            m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number")),
+            t.parse().unwrap_or_else(|_| die("TOLERANCE must be a number")),
+        ),
         ["json-flat"] => json_flat(None),
         ["json-flat", f] => json_flat(Some(f)),
-        _ => die("usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | wav-compare REF CAP MIN | json-flat [F]"),
+        _ => die("usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | wav-compare REF CAP MIN [TOL] | json-flat [F]"),
     }
 }

@@ -137,22 +137,36 @@ mixer_line() { amixer -c "$1" sget "$2" | grep -m1 "^ *$3:"; }
 # Reset card 0's Master to a known raw value on both channels, unmuted.
 mixer_reset() { amixer -q -c "$DUMMY" sset Master "${1:-0}" unmute >/dev/null; }
 
+# raw_of: "LEFT RIGHT" raw volumes from amixer sget output on stdin.
+raw_of() {
+    awk '/^ *Front (Left|Right):/ {
+            v = $0; sub(/^.*: /, "", v); split(v, f, " ")
+            if (f[1] == "Playback" || f[1] == "Capture") r = f[2]; else r = f[1]
+            if ($2 == "Left:") l = r; else rr = r
+        }
+        END { print l, rr }'
+}
 # raw_lr CARD CONTROL: "LEFT RIGHT" raw volumes.
-raw_lr() { echo "$(mixer_raw "$1" "$2" 'Front Left') $(mixer_raw "$1" "$2" 'Front Right')"; }
+raw_lr() { amixer -c "$1" sget "$2" | raw_of; }
 
 # same_as_amixer CONTROL START 'ALSATOOL MIXER ARGS' 'AMIXER ARGS': from raw START on card 0, apply
-# the amixer command, note the raw volumes, go back to START, apply alsatool mixer -c 0 ARGS; the raw
-# volumes must be the same.
+# the amixer command (e.g. "-M sset Master 50%"), note the raw volumes, go back to START (all in one
+# `amixer -s` session: processes are slow under TCG), apply alsatool mixer -c 0 ARGS; the raw volumes
+# must be the same.
 same_as_amixer() {
-    amixer -q -c 0 sset "$1" "$2" || fail "amixer sset $1 $2 failed"
+    _am=$4
+    _flags=
+    case $_am in -M\ *) _flags=-M _am=${_am#-M } ;; esac
+    _am=$(echo "$_am" | sed 's/ -- / /') # no option parsing in -s mode
     # shellcheck disable=SC2086
-    amixer -q -c 0 $4 || fail "amixer $4 failed"
-    want=$(raw_lr 0 "$1")
-    amixer -q -c 0 sset "$1" "$2"
+    # in -s mode sget prints nothing but each sset prints the new state: keep the second one
+    want=$(printf 'sset %s %s\n%s\nsset %s %s\n' "$1" "$2" "$_am" "$1" "$2" |
+        amixer -c 0 $_flags -s | awk '/^Simple mixer control/ { n++ } n == 2' | raw_of)
     # shellcheck disable=SC2086
     at set mixer -c 0 $3
     [ $rc = 0 ] || fail "alsatool mixer -c 0 $3 exited $rc: $(head -n 1 set.err)"
     got=$(raw_lr 0 "$1")
     echo "from $2: alsatool mixer $3 -> $got; amixer $4 -> $want"
+    [ "$want" != " " ] || fail "amixer $4 (from $2) failed"
     [ "$got" = "$want" ] || fail "from raw $2, alsatool mixer $3 gives raw '$got', amixer $4 gives '$want'"
 }
