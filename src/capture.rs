@@ -323,7 +323,7 @@ fn run_capture(
             frames += (n / bytes_per_frame) as u64;
             let more = n == want
                 && filled + step_bytes <= chunk_bytes
-                && !limit.is_some_and(|total| frames >= total)
+                && limit.is_none_or(|total| frames < total)
                 && !stopping()
                 && step_ready();
             if !more {
