@@ -36,6 +36,7 @@ use symphonia::core::meta::{MetadataOptions, MetadataRevision, StandardTag};
 use symphonia::core::units::{Time, TimeBase, Timestamp};
 use symphonia_common::apple::audio::alac::MagicCookie;
 
+use super::io_error_text;
 use super::mp4_edit;
 use super::reader::{PcmSource, PcmSpec};
 use crate::format::SampleFormat;
@@ -185,19 +186,7 @@ impl DecodedSource {
     /// Opens the file at `path`, probes its format from its content, and decodes its first
     /// packet (so the layout is known and a file that does not decode at all fails here).
     pub fn open(path: &Path) -> Result<DecodedSource> {
-        let open = || -> Result<File> {
-            let file = File::open(path).map_err(|e| anyhow!("cannot open it: {}", io_text(&e)))?;
-            let meta = file
-                .metadata()
-                .map_err(|e| anyhow!("cannot read it: {}", io_text(&e)))?;
-            if meta.is_dir() {
-                bail!("it is a directory, not an audio file");
-            }
-            if meta.is_file() && meta.len() == 0 {
-                bail!("the file is empty");
-            }
-            Ok(file)
-        };
+        let open = || super::open_for_reading(path).map(|(file, _)| file);
         let mut source = match probe(Box::new(open()?)) {
             Ok(source) => source,
             // Some readers look past the audio data for more chunks when the file is seekable
@@ -973,21 +962,13 @@ fn describe_error(e: &SymphoniaError) -> String {
         SymphoniaError::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
             "the file ends early (truncated?)".to_string()
         }
-        SymphoniaError::IoError(io) => format!("cannot read it: {}", io_text(io)),
+        SymphoniaError::IoError(io) => format!("cannot read it: {}", io_error_text(io)),
         SymphoniaError::DecodeError(what) => format!("damaged data ({what})"),
         SymphoniaError::Unsupported(what) => format!("unsupported feature ({what})"),
         SymphoniaError::LimitError(what) => format!("a limit was reached ({what})"),
         SymphoniaError::SeekError(_) => "cannot seek in it".to_string(),
         SymphoniaError::ResetRequired => "the stream changes format".to_string(),
         other => other.to_string(),
-    }
-}
-
-/// An I/O error's text without Rust's " (os error N)" suffix.
-fn io_text(e: &io::Error) -> String {
-    match e.raw_os_error() {
-        Some(code) => crate::device::errno_text(code),
-        None => e.to_string(),
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, bail, Result};
 
-use super::au;
+use super::{au, io_error_text};
 use crate::format::{
     channels_label, SampleFormat, SampleFormat::S24_LE, WAVE_FORMAT_ALAW, WAVE_FORMAT_EXTENSIBLE,
     WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_MULAW, WAVE_FORMAT_PCM,
@@ -106,13 +106,7 @@ impl Input {
         if path == Path::new("-") {
             return Ok(Input::Stdin(InterruptibleStdin { stop: stop.clone() }));
         }
-        let file = File::open(path).map_err(|e| anyhow!("cannot open it: {}", io_text(&e)))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| anyhow!("cannot read it: {}", io_text(&e)))?;
-        if meta.is_dir() {
-            bail!("it is a directory, not an audio file");
-        }
+        let (file, meta) = super::open_for_reading(path)?;
         Ok(Input::File {
             // The buffer serves the header's small reads. It is smaller than the reads that
             // playback makes (a period, at least 4 KiB), so that once it has drained BufReader
@@ -202,14 +196,6 @@ impl Read for InterruptibleStdin {
     }
 }
 
-/// An I/O error's text without Rust's " (os error N)" suffix.
-fn io_text(e: &io::Error) -> String {
-    match e.raw_os_error() {
-        Some(code) => crate::device::errno_text(code),
-        None => e.to_string(),
-    }
-}
-
 /// What a WAV header says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WavHeader {
@@ -236,7 +222,7 @@ fn read_array<const N: usize>(r: &mut impl Read, what: &str) -> Result<[u8; N]> 
             Ok(0) => bail!("the file ends inside the {what}"),
             Ok(n) => done += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(anyhow!("cannot read the {what}: {}", io_text(&e))),
+            Err(e) => return Err(anyhow!("cannot read the {what}: {}", io_error_text(&e))),
         }
     }
     Ok(b)
@@ -285,7 +271,7 @@ pub fn read_wav_header(r: &mut impl Read, riff_read: bool) -> Result<WavHeader> 
                         Ok(0) => bail!("the file ends inside the fmt chunk"),
                         Ok(n) => filled += n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => bail!("cannot read the fmt chunk: {}", io_text(&e)),
+                        Err(e) => bail!("cannot read the fmt chunk: {}", io_error_text(&e)),
                     }
                 }
                 if len % 2 == 1 {
@@ -315,7 +301,7 @@ pub fn read_wav_header(r: &mut impl Read, riff_read: bool) -> Result<WavHeader> 
 
 fn skip_exactly(r: &mut impl Read, n: u64) -> Result<()> {
     let skipped = io::copy(&mut r.take(n), &mut io::sink())
-        .map_err(|e| anyhow!("cannot read the file: {}", io_text(&e)))?;
+        .map_err(|e| anyhow!("cannot read the file: {}", io_error_text(&e)))?;
     if skipped < n {
         bail!("no data chunk before the end of the file");
     }
@@ -434,7 +420,7 @@ pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Re
                 Input::File { mut reader, len } => {
                     reader
                         .rewind()
-                        .map_err(|e| anyhow!("cannot read it: {}", io_text(&e)))?;
+                        .map_err(|e| anyhow!("cannot read it: {}", io_error_text(&e)))?;
                     Ok(Opened::Pcm(FileSource::raw(
                         Input::File { reader, len },
                         raw.spec(),
@@ -556,7 +542,7 @@ impl PcmSource for FileSource {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.to_string() == STOPPED_READING => return Ok(0),
-                Err(e) => bail!("cannot read it: {}", io_text(&e)),
+                Err(e) => bail!("cannot read it: {}", io_error_text(&e)),
             }
         }
         // A partial frame at the very end cannot be played: drop it.
@@ -575,7 +561,7 @@ impl PcmSource for FileSource {
         let skipped = self
             .input
             .skip(want)
-            .map_err(|e| anyhow!("cannot read it: {}", io_text(&e)))?;
+            .map_err(|e| anyhow!("cannot read it: {}", io_error_text(&e)))?;
         if let Some(r) = &mut self.remaining {
             *r -= skipped;
             if skipped < want {

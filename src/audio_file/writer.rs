@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 
-use crate::device::errno_text;
+use super::io_error_text;
 use crate::format::{SampleFormat, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM};
 
 /// What kind of file a recording is.
@@ -661,14 +661,6 @@ fn write_counted(mut file: &File, bytes: &[u8], done: &mut usize) -> io::Result<
         }
     }
     Ok(())
-}
-
-/// "No space left on device", without Rust's " (os error 28)" tail.
-fn io_error_text(err: &io::Error) -> String {
-    match err.raw_os_error() {
-        Some(errno) => errno_text(errno),
-        None => err.to_string(),
-    }
 }
 
 #[cfg(test)]
