@@ -4,6 +4,7 @@
 
 mod util;
 
+mod bench;
 mod devices;
 mod formats;
 mod generated;
