@@ -144,12 +144,6 @@ impl Conversion {
         {
             return false;
         }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { convert_fast_avx2(self, input, out) };
-            return true;
-        }
         convert_fast_by_format(self, input, out);
         true
     }
@@ -160,15 +154,7 @@ fn fast_format(format: SampleFormat) -> bool {
     matches!(format, S16_LE | S24_3LE | S24_LE | S32_LE | FLOAT_LE)
 }
 
-/// [`convert_fast_by_format`] built for AVX2 (wider registers, byte shuffles for 24-bit).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn convert_fast_avx2(conversion: &Conversion, input: &[u8], out: &mut [u8]) {
-    convert_fast_by_format(conversion, input, out)
-}
-
 /// Picks the loop for the source and device formats (both [`fast_format`]s).
-#[inline(always)]
 fn convert_fast_by_format(conversion: &Conversion, input: &[u8], out: &mut [u8]) {
     use SampleFormat::*;
     // One decoder per source format, as decode_i32 decodes it (with a decoder of groups of
@@ -188,7 +174,7 @@ fn convert_fast_by_format(conversion: &Conversion, input: &[u8], out: &mut [u8])
     macro_rules! to {
         ($width:literal, $gw:literal, $gn:literal, $decode:expr, $group:expr) => {
             match conversion.to {
-                S16_LE => convert_frames::<$width, 2, $gw, $gn>(
+                S16_LE => convert_frames_best::<$width, 2, $gw, $gn>(
                     conversion,
                     input,
                     out,
@@ -198,7 +184,7 @@ fn convert_fast_by_format(conversion: &Conversion, input: &[u8], out: &mut [u8])
                         encode: |v: i32| ((v >> 16) as i16).to_le_bytes(),
                     },
                 ),
-                S24_3LE => convert_frames::<$width, 3, $gw, $gn>(
+                S24_3LE => convert_frames_best::<$width, 3, $gw, $gn>(
                     conversion,
                     input,
                     out,
@@ -211,7 +197,7 @@ fn convert_fast_by_format(conversion: &Conversion, input: &[u8], out: &mut [u8])
                         },
                     },
                 ),
-                S24_LE => convert_frames::<$width, 4, $gw, $gn>(
+                S24_LE => convert_frames_best::<$width, 4, $gw, $gn>(
                     conversion,
                     input,
                     out,
@@ -221,7 +207,7 @@ fn convert_fast_by_format(conversion: &Conversion, input: &[u8], out: &mut [u8])
                         encode: |v: i32| (v >> 8).to_le_bytes(),
                     },
                 ),
-                S32_LE => convert_frames::<$width, 4, $gw, $gn>(
+                S32_LE => convert_frames_best::<$width, 4, $gw, $gn>(
                     conversion,
                     input,
                     out,
@@ -231,7 +217,7 @@ fn convert_fast_by_format(conversion: &Conversion, input: &[u8], out: &mut [u8])
                         encode: |v: i32| v.to_le_bytes(),
                     },
                 ),
-                _ => convert_frames::<$width, 4, $gw, $gn>(
+                _ => convert_frames_best::<$width, 4, $gw, $gn>(
                     conversion,
                     input,
                     out,
@@ -302,6 +288,48 @@ struct Codec<D, G, E> {
     encode: E,
 }
 
+/// [`convert_frames`] built for the baseline CPU and, on x86-64, again for AVX2 (wider
+/// registers, byte shuffles for 24-bit), picked at run time. Each pair of formats is a
+/// function of its own, small enough for the compiler to vectorize every loop in it.
+fn convert_frames_best<const IW: usize, const OW: usize, const GW: usize, const GN: usize>(
+    conversion: &Conversion,
+    input: &[u8],
+    out: &mut [u8],
+    codec: Codec<
+        impl Fn(&[u8; IW]) -> i32,
+        impl Fn(&[u8; GW]) -> [i32; GN],
+        impl Fn(i32) -> [u8; OW],
+    >,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        unsafe { convert_frames_avx2(conversion, input, out, codec) };
+        return;
+    }
+    convert_frames(conversion, input, out, codec)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn convert_frames_avx2<
+    const IW: usize,
+    const OW: usize,
+    const GW: usize,
+    const GN: usize,
+>(
+    conversion: &Conversion,
+    input: &[u8],
+    out: &mut [u8],
+    codec: Codec<
+        impl Fn(&[u8; IW]) -> i32,
+        impl Fn(&[u8; GW]) -> [i32; GN],
+        impl Fn(i32) -> [u8; OW],
+    >,
+) {
+    convert_frames(conversion, input, out, codec)
+}
+
 /// Converts whole frames of `IW`-byte samples to `OW`-byte ones (decoding groups of `GN`
 /// samples in `GW` bytes where channels map one to one), mapping channels as
 /// [`Conversion::convert_any`] does.
@@ -337,11 +365,10 @@ fn convert_frames<const IW: usize, const OW: usize, const GW: usize, const GN: u
             d.copy_from_slice(&encode(sample(s)));
         }
     } else if from == 1 && to == 2 {
-        let (blocks, rest) = blocked::<32>(input, out, IW, 2 * OW);
+        let (blocks, rest) = blocked::<64>(input, out, IW, 2 * OW);
         let both = |s: &[u8], d: &mut [u8]| {
             let v = encode(sample(s));
-            d[..OW].copy_from_slice(&v);
-            d[OW..].copy_from_slice(&v);
+            d.copy_from_slice([v, v].as_flattened());
         };
         for (src, dst) in blocks {
             for (s, d) in src.chunks_exact(IW).zip(dst.chunks_exact_mut(2 * OW)) {
@@ -370,8 +397,8 @@ fn convert_frames<const IW: usize, const OW: usize, const GW: usize, const GN: u
             .chunks_exact(IW * from)
             .zip(out.chunks_exact_mut(2 * OW));
         for (s, d) in frames {
-            d[..OW].copy_from_slice(&encode(sample(&s[..IW])));
-            d[OW..].copy_from_slice(&encode(sample(&s[IW..2 * IW])));
+            let pair = [encode(sample(&s[..IW])), encode(sample(&s[IW..2 * IW]))];
+            d.copy_from_slice(pair.as_flattened());
         }
     } else {
         let frames = input
