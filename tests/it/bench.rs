@@ -64,5 +64,5 @@ fn quick_mode_runs_every_case() {
         !stdout.contains("NaN") && !stdout.contains("inf"),
         "{stdout}"
     );
-    assert!(stdout.contains("Machine: ") && stdout.contains("Command: `scripts/bench --quick"));
+    assert!(stdout.contains("- Machine: ") && stdout.contains("- Command: `scripts/bench --quick"));
 }
