@@ -800,17 +800,7 @@ mod tests {
         .iter()
         .flat_map(|v| v.to_le_bytes())
         .collect();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut noise = |len: usize| -> Vec<u8> {
-            (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 32) as u8
-                })
-                .collect()
-        };
+        let mut noise = crate::samples::test_noise(0x9e37_79b9_7f4a_7c15);
         for from in formats {
             for to in formats {
                 for (from_channels, to_channels) in layouts {

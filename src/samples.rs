@@ -249,6 +249,23 @@ pub fn is_integer(format: SampleFormat) -> bool {
     matches!(format.encoding(), Encoding::Signed | Encoding::Unsigned)
 }
 
+/// Deterministic pseudo-random bytes for the kernels' unit tests (xorshift): each call of the
+/// returned closure gives the next `len` bytes.
+#[cfg(test)]
+pub(crate) fn test_noise(seed: u64) -> impl FnMut(usize) -> Vec<u8> {
+    let mut state = seed;
+    move |len| {
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 32) as u8
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,17 +305,7 @@ mod tests {
     /// (blocks and remainders) and the extremes.
     #[test]
     fn fast_peaks_agree_with_decoding_each_sample() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut noise = |len: usize| -> Vec<u8> {
-            (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 32) as u8
-                })
-                .collect()
-        };
+        let mut noise = test_noise(0x2545_f491_4f6c_dd1d);
         let floats: Vec<u8> = [0.25f32, -1.5, f32::NAN, -0.0, f32::INFINITY, 1e-9, -0.75]
             .iter()
             .flat_map(|x| x.to_le_bytes())
