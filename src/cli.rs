@@ -144,6 +144,9 @@ pub struct StreamArgs {
 /// depth (bit-perfect); otherwise alsatool converts the sample format and channel count in
 /// software. `-` reads standard input.
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "alsatool play [OPTIONS] <FILE>...\n       alsatool play [OPTIONS] --sine <HZ>"
+)]
 pub struct PlayArgs {
     #[command(flatten)]
     pub device: DeviceArg,

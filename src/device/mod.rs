@@ -50,12 +50,26 @@ pub fn open_error(device: &str, direction: Direction, err: &alsa::Error) -> anyh
         libc::EACCES | libc::EPERM => anyhow!(
             "{what}: permission denied; add your user to the 'audio' group or check the permissions of /dev/snd"
         ),
+        libc::ENOENT | libc::ENODEV | libc::ENXIO | libc::EINVAL if no_sound_card() => {
+            let plugins = match direction {
+                Direction::Playback => "null, pulse or file:'out.raw',raw",
+                Direction::Capture => "pulse or a PCM your ~/.asoundrc defines",
+            };
+            anyhow!(
+                "{what}: no such device, and this machine has no sound card; use a plugin device such as {plugins}, or run `alsatool devices`"
+            )
+        }
         libc::ENOENT | libc::ENODEV | libc::ENXIO | libc::EINVAL => anyhow!(
             "{what}: no such device; run `alsatool devices` to see the devices there are"
         ),
         libc::EAGAIN => anyhow!("{what}: the device is temporarily unavailable; try again"),
         _ => anyhow!("{what}: {}", errno_text(errno)),
     }
+}
+
+/// Whether ALSA sees no sound card at all (so `default` and `hw:` devices cannot work).
+fn no_sound_card() -> bool {
+    alsa::card::Iter::new().next().is_none()
 }
 
 /// The system's text for an errno value, without Rust's " (os error N)" tail.

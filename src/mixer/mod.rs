@@ -36,7 +36,7 @@ pub fn open(device: &str) -> Result<Mixer> {
         let shown = device.escape_debug();
         match errno {
             libc::ENOENT | libc::ENODEV | libc::ENXIO | libc::EINVAL => anyhow!(
-                "'{shown}' has no mixer: it is no control device ALSA knows; give a card (-c 0, -c PCH) or a device with controls (-d hw:0, -d default, -d pulse); `alsatool devices` lists them"
+                "'{shown}' has no mixer: ALSA knows no control device by that name; give a card (-c 0, -c PCH) or a device with controls (-d hw:0, -d default, -d pulse); `alsatool devices` lists them"
             ),
             libc::EACCES | libc::EPERM => anyhow!(
                 "cannot open the mixer of '{shown}': permission denied; add your user to the 'audio' group"

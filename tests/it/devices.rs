@@ -187,3 +187,14 @@ fn usage_errors_exit_2() {
     let run = env.run(&["no-such-subcommand"]);
     run.code_is(2);
 }
+
+#[test]
+fn without_a_sound_card_the_error_says_so_and_names_plugin_devices() {
+    if std::path::Path::new("/dev/snd").exists() {
+        return; // only meaningful on a machine with no card
+    }
+    let env = TestEnv::new();
+    env.run(&["devices", "hw:0", "--playback"])
+        .code_is(1)
+        .fails_with(&["'hw:0'", "no sound card", "null, pulse"]);
+}
