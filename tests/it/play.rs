@@ -9,8 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::util::{
-    assert_bytes, file_pcm, noise, require_tool, run_on_terminal, run_with_stdin, wait_for_exit,
-    write_file, Pulse, TestEnv,
+    assert_bytes, file_pcm, file_pcm_quoted, noise, require_tool, run_on_terminal, run_with_stdin,
+    wait_for_exit, write_file, Pulse, TestEnv,
 };
 
 /// The bytes of a WAV file's data chunk (what must reach the device).
@@ -353,8 +353,8 @@ fn converts_where_the_device_takes_only_linear_formats() {
     // a µ-law file must be decoded by alsatool, and the plugin's encoding gives the bytes back.
     let out = env.path("out.raw");
     env.add_asoundrc(&format!(
-        "pcm.linear_only {{ type mulaw slave {{ pcm \"{}\" format MU_LAW }} }}",
-        file_pcm(&out).replace('"', "\\\"")
+        "pcm.linear_only {{ type mulaw slave {{ pcm {} format MU_LAW }} }}",
+        file_pcm_quoted(&out)
     ));
     let wav = sox_wav(
         &env,
@@ -390,8 +390,8 @@ fn converts_float_for_a_device_that_takes_only_integers() {
     // lfloat with a float slave takes only integer formats from its client.
     let out = env.path("out.raw");
     env.add_asoundrc(&format!(
-        "pcm.int_only {{ type lfloat slave {{ pcm \"{}\" format FLOAT_LE }} }}",
-        file_pcm(&out).replace('"', "\\\"")
+        "pcm.int_only {{ type lfloat slave {{ pcm {} format FLOAT_LE }} }}",
+        file_pcm_quoted(&out)
     ));
     let wav = sox_wav(
         &env,
@@ -424,8 +424,8 @@ fn fills_a_device_that_takes_only_many_channels() {
     // The multi plugin takes exactly as many channels as it has bindings: six here.
     let out = env.path("out.raw");
     let mut multi = format!(
-        "pcm.six_only {{ type multi slaves.a.pcm \"{}\" slaves.a.channels 6",
-        file_pcm(&out).replace('"', "\\\"")
+        "pcm.six_only {{ type multi slaves.a.pcm {} slaves.a.channels 6",
+        file_pcm_quoted(&out)
     );
     for ch in 0..6 {
         multi.push_str(&format!(

@@ -390,6 +390,11 @@ pub fn file_pcm(path: &Path) -> String {
     format!("file:'{}',raw", path.display())
 }
 
+/// [`file_pcm`] as a quoted string for a slave `pcm` in an asoundrc definition.
+pub fn file_pcm_quoted(path: &Path) -> String {
+    format!("\"{}\"", file_pcm(path).replace('"', "\\\""))
+}
+
 /// Asserts two byte strings are equal, reporting lengths and the first difference (not the
 /// whole contents).
 pub fn assert_bytes(actual: &[u8], expected: &[u8], what: &str) {
