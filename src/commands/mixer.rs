@@ -173,13 +173,17 @@ fn watch(
         }
         None => None,
     };
-    let keep = |c: &Control| only.as_ref().is_none_or(|id| *id == c.id);
-    let mut before: Vec<Control> = snapshot(&mixer).into_iter().filter(keep).collect();
+    let watched = || -> Vec<Control> {
+        snapshot(&mixer)
+            .into_iter()
+            .filter(|c| only.as_ref().is_none_or(|id| *id == c.id))
+            .collect()
+    };
+    let cannot_watch = |e: alsa::Error| anyhow!("cannot watch '{device}': {}", alsa_error_text(&e));
+    let mut before = watched();
     ui.note(format!("watching '{device}' for changes; Ctrl-C ends"));
     while !stop.is_raised() {
-        let mut fds = mixer
-            .poll_descriptors()
-            .map_err(|e| anyhow!("cannot watch '{device}': {}", alsa_error_text(&e)))?;
+        let mut fds = mixer.poll_descriptors().map_err(cannot_watch)?;
         let ready = unsafe {
             libc::poll(
                 fds.as_mut_ptr(),
@@ -197,9 +201,7 @@ fn watch(
         if ready == 0 {
             continue;
         }
-        let changed = mixer
-            .poll_revents(&mut fds)
-            .map_err(|e| anyhow!("cannot watch '{device}': {}", alsa_error_text(&e)))?;
+        let changed = mixer.poll_revents(&mut fds).map_err(cannot_watch)?;
         if !changed {
             continue;
         }
@@ -209,7 +211,7 @@ fn watch(
                 alsa_error_text(&e)
             )
         })?;
-        let after: Vec<Control> = snapshot(&mixer).into_iter().filter(keep).collect();
+        let after = watched();
         report_changes(out, device, &before, &after, json, which)?;
         before = after;
     }
