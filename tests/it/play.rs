@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::util::{
     assert_bytes, file_pcm, file_pcm_quoted, noise, require_tool, run_on_terminal, run_with_stdin,
-    wait_for_exit, write_file, Pulse, TestEnv,
+    sox_tone, wait_for_exit, write_file, Pulse, TestEnv,
 };
 
 /// The bytes of a WAV file's data chunk (what must reach the device).
@@ -854,13 +854,7 @@ fn on_a_terminal_a_line_a_bar_and_a_meter_then_a_clean_line() {
     let pulse = Pulse::start();
     let mut env = TestEnv::new();
     env.use_pulse(&pulse);
-    sox(
-        &env,
-        &[
-            "-n", "-r", "48000", "-c", "2", "-b", "16", "tone.wav", "synth", "1.2", "sine", "440",
-            "vol", "0.5",
-        ],
-    );
+    sox_tone(&env, "tone.wav", "1.2", "440");
     let (status, text) = run_on_terminal(&env, &["play", "-d", "pulse", "tone.wav"]);
     assert!(status.success(), "{text}");
     assert!(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{noise, require_tool, write_file, Pulse, TestEnv};
+use crate::util::{noise, require_tool, sox_tone, write_file, Pulse, TestEnv};
 
 /// CD-ish test stream: S16_LE stereo at 48 kHz.
 const BYTES_PER_SECOND: usize = 48000 * 4;
@@ -499,27 +499,7 @@ fn signals_at_random_moments_always_leave_a_valid_file() {
 fn records_a_tone_played_into_pulseaudio_in_real_time() {
     require_tool("sox");
     let (_pulse, env) = pulse_env();
-    let tone = env.path("tone.wav");
-    env.run_tool(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "16",
-            tone.to_str().unwrap(),
-            "synth",
-            "6",
-            "sine",
-            "1000",
-            "vol",
-            "0.5",
-        ],
-    )
-    .success();
+    let tone = sox_tone(&env, "tone.wav", "6", "1000");
     let mut player = env
         .tool("aplay")
         .args(["-q", "-D", "pulse", tone.to_str().unwrap()])

@@ -385,6 +385,23 @@ pub fn require_tool(program: &str) {
     );
 }
 
+/// Makes `name` in the test directory with sox: a sine at `freq` Hz lasting `secs`, S16_LE
+/// stereo at 48 kHz, at half scale. Returns its path.
+pub fn sox_tone(env: &TestEnv, name: &str, secs: &str, freq: &str) -> PathBuf {
+    require_tool("sox");
+    let path = env.path(name);
+    let path_text = path.display().to_string();
+    env.run_tool(
+        "sox",
+        &[
+            "-n", "-r", "48000", "-c", "2", "-b", "16", &path_text, "synth", secs, "sine", freq,
+            "vol", "0.5",
+        ],
+    )
+    .success();
+    path
+}
+
 /// The device string of alsa-lib's file plugin writing what it receives to `path`.
 pub fn file_pcm(path: &Path) -> String {
     format!("file:'{}',raw", path.display())
