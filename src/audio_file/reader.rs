@@ -214,7 +214,7 @@ const SUBTYPE_GUID_TAIL: [u8; 12] = [
     0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
 ];
 
-fn read_array<const N: usize>(r: &mut impl Read, what: &str) -> Result<[u8; N]> {
+pub(super) fn read_array<const N: usize>(r: &mut impl Read, what: &str) -> Result<[u8; N]> {
     let mut b = [0u8; N];
     let mut done = 0;
     while done < N {
