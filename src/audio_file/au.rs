@@ -9,6 +9,8 @@ use std::io::{self, Read};
 
 use anyhow::{anyhow, bail, Result};
 
+use super::io_error_text;
+use super::reader::read_array;
 use crate::format::SampleFormat;
 
 /// The four bytes every AU file starts with.
@@ -64,8 +66,7 @@ fn format_of(encoding: u32) -> Result<SampleFormat> {
 /// by the caller), leaving `r` at the first byte of sample data. Reads only forward and at most
 /// [`MAX_DATA_OFFSET`] bytes, so it serves standard input and a hostile header alike.
 pub fn read_header_after_magic(r: &mut impl Read) -> Result<AuHeader> {
-    let mut words = [0u8; 20];
-    read_exactly(r, &mut words)?;
+    let words: [u8; 20] = read_array(r, "AU header")?;
     let word = |i: usize| u32::from_be_bytes([words[i], words[i + 1], words[i + 2], words[i + 3]]);
     let (data_offset, size, encoding, rate, channels) =
         (word(0), word(4), word(8), word(12), word(16));
@@ -85,7 +86,7 @@ pub fn read_header_after_magic(r: &mut impl Read) -> Result<AuHeader> {
     // The annotation: skipped, never stored.
     let annotation = u64::from(data_offset - FIXED_HEADER_LEN);
     let skipped = io::copy(&mut r.take(annotation), &mut io::sink())
-        .map_err(|e| anyhow!("cannot read the AU header: {e}"))?;
+        .map_err(|e| anyhow!("cannot read the AU header: {}", io_error_text(&e)))?;
     if skipped < annotation {
         bail!("the file ends inside the AU header");
     }
@@ -100,19 +101,11 @@ pub fn read_header_after_magic(r: &mut impl Read) -> Result<AuHeader> {
 
 /// Reads an AU header from the very start of `r` (magic included).
 pub fn read_header(r: &mut impl Read) -> Result<AuHeader> {
-    let mut magic = [0u8; 4];
-    read_exactly(r, &mut magic)?;
+    let magic: [u8; 4] = read_array(r, "AU header")?;
     if magic != MAGIC {
         bail!("not an AU file (no .snd header)");
     }
     read_header_after_magic(r)
-}
-
-fn read_exactly(r: &mut impl Read, buf: &mut [u8]) -> Result<()> {
-    r.read_exact(buf).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => anyhow!("the file ends inside the AU header"),
-        _ => anyhow!("cannot read the AU header: {e}"),
-    })
 }
 
 #[cfg(test)]

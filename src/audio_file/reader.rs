@@ -210,11 +210,11 @@ const MAX_FMT_CHUNK: u32 = 4096;
 const MAX_CHANNELS: u16 = 1024;
 
 /// The tail shared by the KSDATAFORMAT_SUBTYPE GUIDs: xxxxxxxx-0000-0010-8000-00aa00389b71.
-const SUBTYPE_GUID_TAIL: [u8; 12] = [
+pub(super) const SUBTYPE_GUID_TAIL: [u8; 12] = [
     0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
 ];
 
-fn read_array<const N: usize>(r: &mut impl Read, what: &str) -> Result<[u8; N]> {
+pub(super) fn read_array<const N: usize>(r: &mut impl Read, what: &str) -> Result<[u8; N]> {
     let mut b = [0u8; N];
     let mut done = 0;
     while done < N {

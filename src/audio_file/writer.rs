@@ -135,9 +135,7 @@ pub fn wav_header(layout: &Layout, data_len: u64) -> Result<Vec<u8>> {
         h.extend_from_slice(&0u32.to_le_bytes()); // dwChannelMask: positions unknown
                                                   // SubFormat GUID: the format tag followed by the fixed KSDATAFORMAT tail.
         h.extend_from_slice(&u32::from(description.format_tag).to_le_bytes());
-        h.extend_from_slice(&[
-            0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
-        ]);
+        h.extend_from_slice(&super::reader::SUBTYPE_GUID_TAIL);
     }
     h.extend_from_slice(b"data");
     h.extend_from_slice(&data_field.to_le_bytes());
