@@ -68,14 +68,13 @@ impl Layout {
     }
 }
 
-/// Whether WAV can hold `format`'s bytes unchanged; the error says what to do instead.
-pub fn check_wav_format(format: SampleFormat) -> Result<()> {
-    if format.wav_description().is_none() {
-        bail!(
+/// How WAV holds `format`'s bytes unchanged; where it cannot, the error says what to do instead.
+pub fn check_wav_format(format: SampleFormat) -> Result<crate::format::WavDescription> {
+    format.wav_description().ok_or_else(|| {
+        anyhow!(
             "WAV cannot hold {format} samples unchanged; record a raw file with -t raw, or choose a WAV format such as S16_LE, S24_3LE, S32_LE or FLOAT_LE"
-        );
-    }
-    Ok(())
+        )
+    })
 }
 
 /// How often, at most, the header of a live file is rewritten while data flows: often enough
@@ -94,11 +93,7 @@ pub const OPEN_ENDED_DATA_LEN: u32 = 0x8000_0000;
 /// for it there; the channel mask is 0, "positions unknown", because a capture device does not
 /// say) and when the significant bits differ from the container.
 pub fn wav_header(layout: &Layout, data_len: u64) -> Result<Vec<u8>> {
-    check_wav_format(layout.format)?;
-    let description = layout
-        .format
-        .wav_description()
-        .ok_or_else(|| anyhow!("WAV cannot hold {}", layout.format))?;
+    let description = check_wav_format(layout.format)?;
     let extensible = layout.channels > 2 || description.valid_bits != description.bits_per_sample;
     let block_align = layout.bytes_per_frame();
     let block_align_u16 = u16::try_from(block_align)
