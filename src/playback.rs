@@ -83,6 +83,14 @@ impl Player {
                 period_time_us: options.period_time_us,
             },
         )?;
+        // A tone is generated at whatever rate the device took: that is the source's rate.
+        let source = match rate {
+            RatePolicy::Exact => source,
+            RatePolicy::Nearest => PcmSpec {
+                rate: negotiated.rate,
+                ..source
+            },
+        };
         let conversion = Conversion::new(
             source.format,
             source.channels,
