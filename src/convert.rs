@@ -69,7 +69,6 @@ impl Conversion {
         let len = self.output_len(input.len());
         // Every byte is written below: only a longer buffer needs filling first.
         out.resize(len, 0);
-        out.truncate(len);
         if !self.convert_fast(input, out) {
             self.convert_any(input, out);
         }

@@ -83,6 +83,14 @@ impl Player {
                 period_time_us: options.period_time_us,
             },
         )?;
+        // A tone is generated at whatever rate the device took: that is the source's rate.
+        let source = match rate {
+            RatePolicy::Exact => source,
+            RatePolicy::Nearest => PcmSpec {
+                rate: negotiated.rate,
+                ..source
+            },
+        };
         let conversion = Conversion::new(
             source.format,
             source.channels,
@@ -140,36 +148,23 @@ impl Player {
                 return Ok(Transfer::Complete);
             }
             let mut buf = std::mem::take(&mut self.read_buf);
-            let got = source.read_frames(&mut buf[..want]);
-            let result = match got {
-                Ok(0) => Ok(None),
-                Ok(n) => self
+            let result = source.read_frames(&mut buf[..want]).and_then(|n| match n {
+                0 => Ok(None),
+                n => self
                     .write_source_bytes(&buf[..n], stop)
                     .map(|t| Some((n, t))),
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(Some((n, transfer))) => {
-                    played += (n / frame) as u64;
-                    on_chunk(&buf[..n], played);
-                    self.read_buf = buf;
-                    if transfer == Transfer::Stopped {
-                        return Ok(Transfer::Stopped);
-                    }
-                }
-                Ok(None) => {
-                    self.read_buf = buf;
-                    // A read of standard input gives up with nothing when stopped.
-                    return Ok(if stop.is_raised() {
-                        Transfer::Stopped
-                    } else {
-                        Transfer::Complete
-                    });
-                }
-                Err(e) => {
-                    self.read_buf = buf;
-                    return Err(e);
-                }
+            });
+            if let Ok(Some((n, _))) = result {
+                played += (n / frame) as u64;
+                on_chunk(&buf[..n], played);
+            }
+            self.read_buf = buf;
+            match result? {
+                Some((_, Transfer::Stopped)) => return Ok(Transfer::Stopped),
+                Some(_) => {}
+                // A read of standard input gives up with nothing when stopped.
+                None if stop.is_raised() => return Ok(Transfer::Stopped),
+                None => return Ok(Transfer::Complete),
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Per-sample kernels: reading any [`SampleFormat`] as numbers. Used where bytes cannot pass
 //! through unchanged (format conversion) and for the peak meter.
 
-use crate::format::{Encoding, SampleFormat};
+use crate::format::SampleFormat;
 
 /// Decodes one sample to a signed value left-justified in 32 bits (full scale is i32's range),
 /// so that formats of every width compare directly. Floats are scaled and clamped.
@@ -242,11 +242,6 @@ fn lane_peaks<const W: usize, const N: usize, M: LaneMax>(
         max[ch] = max[ch].max(widen(m));
     }
     bytes.len() - blocks.remainder().len()
-}
-
-/// Whether the encoding's values are signed integers (what the meter and converters assume).
-pub fn is_integer(format: SampleFormat) -> bool {
-    matches!(format.encoding(), Encoding::Signed | Encoding::Unsigned)
 }
 
 /// Deterministic pseudo-random bytes for the kernels' unit tests (xorshift): each call of the

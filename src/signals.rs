@@ -2,15 +2,14 @@
 //! every loop decides for itself how to stop cleanly (drop the PCM, finish the file). A second
 //! signal while finishing is remembered but does not cut the finishing short.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-/// Shared "stop now" flag, set by the signal handler.
+/// Shared "stop now" flag, set by the signal handler: raised once any signal has arrived.
 #[derive(Clone, Debug, Default)]
 pub struct StopFlag {
-    stop: Arc<AtomicBool>,
     signals: Arc<AtomicU32>,
 }
 
@@ -31,11 +30,10 @@ impl StopFlag {
 
     pub fn raise(&self) {
         self.signals.fetch_add(1, Ordering::SeqCst);
-        self.stop.store(true, Ordering::SeqCst);
     }
 
     pub fn is_raised(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
+        self.count() > 0
     }
 
     /// How many signals arrived.

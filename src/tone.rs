@@ -32,6 +32,16 @@ impl Sine {
         let cycles = (index as f64 * self.frequency / f64::from(self.rate)).fract();
         (AMPLITUDE * (std::f64::consts::TAU * cycles).sin()) as f32
     }
+
+    /// Moves on by up to `wanted` frames (fewer at the end of a set length); returns how many.
+    fn advance(&mut self, wanted: u64) -> u64 {
+        let frames = self.frames_left.map_or(wanted, |left| left.min(wanted));
+        self.next += frames;
+        if let Some(left) = &mut self.frames_left {
+            *left -= frames;
+        }
+        frames
+    }
 }
 
 impl PcmSource for Sine {
@@ -48,27 +58,16 @@ impl PcmSource for Sine {
     }
 
     fn read_frames(&mut self, buf: &mut [u8]) -> Result<usize> {
-        let mut frames = (buf.len() / 4) as u64;
-        if let Some(left) = self.frames_left {
-            frames = frames.min(left);
-        }
+        let first = self.next;
+        let frames = self.advance((buf.len() / 4) as u64);
         for (i, out) in buf.chunks_exact_mut(4).take(frames as usize).enumerate() {
-            out.copy_from_slice(&self.sample(self.next + i as u64).to_le_bytes());
-        }
-        self.next += frames;
-        if let Some(left) = &mut self.frames_left {
-            *left -= frames;
+            out.copy_from_slice(&self.sample(first + i as u64).to_le_bytes());
         }
         Ok(frames as usize * 4)
     }
 
     fn skip_frames(&mut self, frames: u64) -> Result<u64> {
-        let frames = self.frames_left.map_or(frames, |left| left.min(frames));
-        self.next += frames;
-        if let Some(left) = &mut self.frames_left {
-            *left -= frames;
-        }
-        Ok(frames)
+        Ok(self.advance(frames))
     }
 }
 

@@ -263,11 +263,8 @@ fn play_sine(
             rate / 2
         )));
     }
+    // The player was opened for a source at the rate the device took (RatePolicy::Nearest).
     let mut sine = Sine::new(frequency, rate, duration.map(|d| frames_in(d, rate)));
-    // The source must match what the player was opened for, rate included.
-    if !player.accepts(sine.spec()) {
-        player = Player::open(options, sine.spec(), RatePolicy::Exact)?;
-    }
     let name = format!("{frequency} Hz sine");
     let transfer = session.play_one(&mut player, &mut sine, &name, &About::default())?;
     if transfer == Transfer::Stopped || stop.is_raised() {

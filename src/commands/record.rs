@@ -146,7 +146,7 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     let write_error = loop {
         match capture.next(Duration::from_millis(100)) {
             Next::Chunk(chunk) => {
-                if ui.live && metered {
+                if metered {
                     accumulate_peaks(got.format, &chunk, &mut peaks);
                 }
                 let result = out.write(&chunk);
