@@ -161,13 +161,8 @@ impl Session<'_> {
         let player = Player::open(&self.options, spec, policy)?;
         let n = player.negotiated;
         self.ui.note(format!(
-            "'{}': {}, {} Hz, {}, period {} frames, buffer {} frames",
-            self.options.device,
-            n.format,
-            n.rate,
-            crate::format::channels_label(n.channels),
-            n.period_frames,
-            n.buffer_frames
+            "'{}': {}, {} Hz, {} channels, period {} frames, buffer {} frames",
+            self.options.device, n.format, n.rate, n.channels, n.period_frames, n.buffer_frames
         ));
         match player.conversion() {
             Some(c) => self.ui.note(format!(
