@@ -1,14 +1,14 @@
 //! Micro-benchmarks of the per-sample kernels: format and channel conversion
-//! ([`alsatool::convert`]) and the peak meter ([`alsatool::samples::accumulate_peaks`]), in
+//! ([`alsatool::convert`]) and the peak meter ([`alsatool::sample::peaks::accumulate_peaks`]), in
 //! bytes of input per second, beside `copy_from_slice` of the same size (the memory-bandwidth
 //! yardstick: the target is at least half its rate). `scripts/bench` runs these in a full run
 //! and tabulates them; `cargo bench --bench kernels` runs them alone.
 
 use std::hint::black_box;
 
-use alsatool::convert::Conversion;
-use alsatool::format::SampleFormat::{self, *};
-use alsatool::samples::accumulate_peaks;
+use alsatool::sample::convert::Conversion;
+use alsatool::sample::format::SampleFormat::{self, *};
+use alsatool::sample::peaks::accumulate_peaks;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// Bytes of input per call: about a quarter of a second of 48 kHz stereo 16-bit, a whole number

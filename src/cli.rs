@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::format::FormatSpec;
+use crate::sample::format::FormatSpec;
 
 const EXAMPLES: &str = "\
 Examples:

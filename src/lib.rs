@@ -12,20 +12,20 @@
 //! - [`progress`]: bars, meters and notes on stderr; [`signals`]: Ctrl-C and friends;
 //! - [`exit_codes`]: what the process returns.
 
-pub mod audio_file;
-pub mod capture;
 pub mod cli;
 pub mod commands;
-pub mod convert;
+pub mod container;
 pub mod device;
+pub mod error_text;
 pub mod exit_codes;
-pub mod format;
+pub mod input;
 pub mod mixer;
-pub mod playback;
+pub mod output;
 pub mod progress;
-pub mod samples;
+pub mod sample;
 pub mod signals;
-pub mod tone;
+pub mod spec;
+pub mod stream;
 
 use exit_codes::ExitCode;
 

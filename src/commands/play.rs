@@ -6,16 +6,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::audio_file::reader::{self, InputKind, PcmSource, PcmSpec, RawLayout};
-use crate::audio_file::source;
 use crate::cli::{FileType, PlayArgs};
-use crate::device::xrun::Transfer;
+use crate::device::pcm_io::Transfer;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::playback::{DeviceOptions, Player, RatePolicy};
+use crate::input::reader::{self, InputKind, RawLayout};
 use crate::progress::{clock, render_meter, Ui};
-use crate::samples::accumulate_peaks;
+use crate::sample::peaks::accumulate_peaks;
 use crate::signals::StopFlag;
-use crate::tone::Sine;
+use crate::spec::PcmSpec;
+use crate::stream::player::{DeviceOptions, Player, RatePolicy};
+use crate::stream::source::PcmSource;
+use crate::stream::tone::Sine;
 
 pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
     let options = DeviceOptions {
@@ -78,7 +79,7 @@ impl Session<'_> {
             } else {
                 format!("'{name}'")
             };
-            let mut source = match source::open(path, kind, raw, self.stop) {
+            let mut source = match crate::input::open::open(path, kind, raw, self.stop) {
                 Ok(source) => source,
                 Err(_) if self.stop.is_raised() => break,
                 Err(e) => {
@@ -244,7 +245,7 @@ fn play_sine(
 ) -> Result<ExitCode> {
     // Any rate will do: ask for 48 kHz and take what the device prefers near it.
     let wanted = PcmSpec {
-        format: crate::format::SampleFormat::FLOAT_LE,
+        format: crate::sample::format::SampleFormat::FLOAT_LE,
         channels: 1,
         rate: 48_000,
     };

@@ -1,5 +1,5 @@
 //! `alsatool record`: capture on its own thread ([`crate::capture`]), write through the
-//! crash-safe writer ([`crate::audio_file::writer`]), show progress and a meter on a terminal.
+//! crash-safe writer ([`crate::output::writer`]), show progress and a meter on a terminal.
 //!
 //! Ctrl-C, SIGTERM and SIGHUP end a recording like reaching `--duration` does: everything
 //! captured is written, the header finalized, and the exit code is 0 (the recording is what the
@@ -9,15 +9,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::audio_file::writer::{self, Container, Layout, RecordingWriter, Rollover, Target};
-use crate::capture::{Capture, CaptureConfig, Explicit, Next};
 use crate::cli::{FileType, RecordArgs};
-use crate::device::params::{Fit, Request};
+use crate::device::negotiate::{Fit, Request};
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::format::{channels_label, SampleFormat};
+use crate::output::writer::{self, Container, RecordingWriter, Rollover, Target};
 use crate::progress::{clock, render_meter, Ui};
-use crate::samples::accumulate_peaks;
+use crate::sample::format::{channels_label, SampleFormat};
+use crate::sample::peaks::accumulate_peaks;
 use crate::signals::StopFlag;
+use crate::spec::PcmSpec;
+use crate::stream::capture::{Capture, CaptureConfig, Explicit, Next};
 
 const DEFAULT_FORMAT: SampleFormat = SampleFormat::S16_LE;
 const DEFAULT_RATE: u32 = 48000;
@@ -56,7 +57,7 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         .into());
     }
     if container == Container::Wav && explicit.format {
-        writer::check_wav_format(format).map_err(|e| UsageError(e.to_string()))?;
+        crate::container::wav::check_format(format).map_err(|e| UsageError(e.to_string()))?;
     }
     if let Target::File(path) = &target {
         if !args.force {
@@ -106,7 +107,7 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         capture.ring_chunks,
         capture.chunk_bytes
     ));
-    let layout = Layout {
+    let layout = PcmSpec {
         format: got.format,
         channels: got.channels,
         rate: got.rate,

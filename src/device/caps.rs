@@ -6,7 +6,7 @@ use alsa::Direction;
 use anyhow::{anyhow, Result};
 use serde::Serialize;
 
-use super::{alsa_error_text, open_pcm, params::supported_formats};
+use super::{alsa_error_text, negotiate::supported_formats, open_pcm};
 
 /// Rates worth naming when a device takes only some of the rates in its range.
 pub const COMMON_RATES: [u32; 14] = [

@@ -6,13 +6,15 @@
 pub mod alsa_log;
 pub mod caps;
 pub mod cards;
-pub mod params;
-pub mod xrun;
+pub mod negotiate;
+pub mod pcm_io;
 
 use std::ffi::CString;
 
 use alsa::pcm::PCM;
 use anyhow::{anyhow, Result};
+
+use crate::error_text::errno_text;
 
 pub use alsa::Direction;
 
@@ -70,15 +72,6 @@ pub fn open_error(device: &str, direction: Direction, err: &alsa::Error) -> anyh
 /// Whether ALSA sees no sound card at all (so `default` and `hw:` devices cannot work).
 fn no_sound_card() -> bool {
     alsa::card::Iter::new().next().is_none()
-}
-
-/// The system's text for an errno value, without Rust's " (os error N)" tail.
-pub fn errno_text(errno: i32) -> String {
-    let text = std::io::Error::from_raw_os_error(errno.abs()).to_string();
-    match text.find(" (os error") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
-    }
 }
 
 /// A short text for an ALSA error from anything but opening: "Broken pipe (snd_pcm_writei)".

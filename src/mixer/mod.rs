@@ -15,7 +15,7 @@ pub mod value;
 
 use anyhow::{anyhow, Result};
 
-use crate::device::errno_text;
+use crate::error_text::errno_text;
 use crate::exit_codes::UsageError;
 pub use raw::{Elem, Mixer};
 

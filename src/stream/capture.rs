@@ -24,8 +24,8 @@ use std::time::Duration;
 use alsa::pcm::PCM;
 use anyhow::{anyhow, bail, Result};
 
-use crate::device::params::{self, Negotiated, Request};
-use crate::device::xrun::XrunCount;
+use crate::device::negotiate::{self, Negotiated, Request};
+use crate::device::pcm_io::XrunCount;
 use crate::device::{alsa_error_text, alsa_log, open_pcm, Direction};
 use crate::signals::StopFlag;
 
@@ -200,7 +200,7 @@ fn batch_steps(step_bytes: usize, ring: usize) -> usize {
 
 fn open_and_configure(config: &CaptureConfig) -> Result<(PCM, Negotiated)> {
     let pcm = open_pcm(&config.device, Direction::Capture)?;
-    let negotiated = params::configure(&pcm, &config.device, &config.request)?;
+    let negotiated = negotiate::configure(&pcm, &config.device, &config.request)?;
     let device = &config.device;
     let wanted = &config.request;
     let refuse = |what: String, got: String| {
@@ -352,7 +352,7 @@ fn run_capture(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::SampleFormat;
+    use crate::sample::format::SampleFormat;
 
     fn negotiated(rate: u32, channels: u32, period: usize) -> Negotiated {
         Negotiated {

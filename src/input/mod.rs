@@ -1,27 +1,19 @@
-//! Audio files: reading WAV, AU and raw input for playback (`reader`), decoding everything
-//! else (`decode`), one entry point choosing between them (`source`), and writing WAV and raw
-//! recordings that stay valid whatever ends them (`writer`).
+//! Everything `play` reads: WAV, AU and raw files or standard input as the bytes they hold
+//! ([`reader`]), everything else through the decoder ([`decode`]), and one entry point that
+//! sniffs the content and chooses ([`open`]). Each hands playback one [`PcmSource`].
+//!
+//! [`PcmSource`]: crate::stream::source::PcmSource
 
-pub mod au;
 pub mod decode;
-mod mp4_edit;
+pub mod open;
 pub mod reader;
-pub mod source;
-pub mod writer;
 
 use std::fs::{File, Metadata};
-use std::io;
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Result};
 
-/// An I/O error's text without Rust's " (os error N)" tail: "No space left on device".
-pub fn io_error_text(err: &io::Error) -> String {
-    match err.raw_os_error() {
-        Some(errno) => crate::device::errno_text(errno),
-        None => err.to_string(),
-    }
-}
+use crate::error_text::io_error_text;
 
 /// Opens an audio file to read, refusing what cannot be one (a directory, an empty file) with
 /// an error that says so.

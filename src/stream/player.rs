@@ -12,12 +12,15 @@ use alsa::pcm::{HwParams, State, PCM};
 use alsa::ValueOr;
 use anyhow::{anyhow, bail, Result};
 
-use crate::audio_file::reader::{PcmSource, PcmSpec};
-use crate::convert::Conversion;
-use crate::device::params::{self, best_substitute, supported_formats, Fit, Negotiated, Request};
-use crate::device::xrun::{Transfer, XrunCount};
+use crate::device::negotiate::{
+    self, best_substitute, supported_formats, Fit, Negotiated, Request,
+};
+use crate::device::pcm_io::{Transfer, XrunCount};
 use crate::device::{alsa_error_text, caps, open_pcm, Direction};
+use crate::sample::convert::Conversion;
 use crate::signals::StopFlag;
+use crate::spec::PcmSpec;
+use crate::stream::source::PcmSource;
 
 /// Which device, and how large a buffer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +63,7 @@ pub struct Player {
 
 /// What the device can do with a source, decided before configuring it.
 struct Choice {
-    format: crate::format::SampleFormat,
+    format: crate::sample::format::SampleFormat,
     channels: u32,
     rate: u32,
 }
@@ -71,7 +74,7 @@ impl Player {
         let device = options.device.as_str();
         let pcm = open_pcm(device, Direction::Playback)?;
         let choice = choose(&pcm, device, source, rate)?;
-        let negotiated = params::configure(
+        let negotiated = negotiate::configure(
             &pcm,
             device,
             &Request {

@@ -9,8 +9,10 @@ use anyhow::Result;
 use symphonia::core::io::ReadOnlySource;
 
 use super::decode::{DecodedSource, Tags};
-use super::reader::{self, Input, InputKind, Opened, PcmSource, PcmSpec, RawLayout};
+use super::reader::{self, Input, InputKind, Opened, RawLayout};
 use crate::signals::StopFlag;
+use crate::spec::PcmSpec;
+use crate::stream::source::PcmSource;
 
 /// An open input: PCM bytes read as they are, or decoded ones (boxed: the decoder's state is
 /// large, and one source is open at a time).

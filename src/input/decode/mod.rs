@@ -36,10 +36,10 @@ use symphonia::core::meta::{MetadataOptions, MetadataRevision, StandardTag};
 use symphonia::core::units::{Time, TimeBase, Timestamp};
 use symphonia_common::apple::audio::alac::MagicCookie;
 
-use super::io_error_text;
-use super::mp4_edit;
-use super::reader::{PcmSource, PcmSpec};
-use crate::format::SampleFormat;
+use crate::error_text::io_error_text;
+use crate::sample::format::SampleFormat;
+use crate::spec::PcmSpec;
+use crate::stream::source::PcmSource;
 
 /// Every format `alsatool play` reads, for error messages.
 pub const SUPPORTED_FORMATS: &str =
@@ -1179,6 +1179,7 @@ fn guarded<T>(doing: &str, f: impl FnOnce() -> T) -> std::result::Result<T, Stri
     })
 }
 
+pub mod mp4_edit;
+
 #[cfg(test)]
-#[path = "decode_tests.rs"]
 mod tests;

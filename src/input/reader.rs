@@ -2,11 +2,8 @@
 //! that hands out whole frames of the file's own bytes. Anything else is handed back for the
 //! decoder ([`super::decode`]) to identify.
 //!
-//! The WAV header is parsed here rather than by hound: hound refuses 64-bit float, A-law and
-//! µ-law (which ALSA plays natively), ignores RIFF's pad byte after odd-sized chunks, and has no
-//! notion of "the header claims more than the file holds". One parser that reads only forward
-//! also serves non-seekable standard input. The unit tests check it agrees with hound on every
-//! file hound reads.
+//! Headers are parsed by [`crate::container`]. The unit tests check the WAV parser agrees with
+//! hound on every file hound reads.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
@@ -14,54 +11,14 @@ use std::path::Path;
 
 use anyhow::{anyhow, bail, Result};
 
-use super::{au, io_error_text};
-use crate::format::{
-    channels_label, SampleFormat, SampleFormat::S24_LE, WAVE_FORMAT_ALAW, WAVE_FORMAT_EXTENSIBLE,
-    WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_MULAW, WAVE_FORMAT_PCM,
-};
+use crate::container::au;
+use crate::container::bytes::read_array;
+use crate::container::wav::{self, WavHeader};
+use crate::error_text::io_error_text;
+use crate::sample::format::SampleFormat;
 use crate::signals::StopFlag;
-
-/// What a stream of PCM bytes holds: interleaved frames of `channels` samples of `format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PcmSpec {
-    pub format: SampleFormat,
-    pub channels: u32,
-    pub rate: u32,
-}
-
-impl PcmSpec {
-    pub fn bytes_per_frame(&self) -> usize {
-        self.format.bytes() * self.channels as usize
-    }
-
-    /// "S16_LE, 48000 Hz, stereo", as aplay's header line says it.
-    pub fn describe(&self) -> String {
-        format!(
-            "{}, {} Hz, {}",
-            self.format,
-            self.rate,
-            channels_label(self.channels)
-        )
-    }
-}
-
-/// A source of PCM bytes with a known format: a WAV, AU or raw file, standard input, a tone,
-/// or a decoder. Playback only ever sees this.
-pub trait PcmSource {
-    /// What the bytes are.
-    fn spec(&self) -> PcmSpec;
-
-    /// Frames still to come, when known (a file whose length is known; not a pipe).
-    fn frames_left(&self) -> Option<u64>;
-
-    /// Fills the start of `buf` with whole frames and returns how many bytes it wrote (a
-    /// multiple of the frame size, at most `buf.len()` rounded down to whole frames). Returns 0
-    /// only at the end. It may return fewer bytes than asked for (a pipe that is slow).
-    fn read_frames(&mut self, buf: &mut [u8]) -> Result<usize>;
-
-    /// Skips up to `frames` frames; returns how many were skipped (fewer at the end).
-    fn skip_frames(&mut self, frames: u64) -> Result<u64>;
-}
+use crate::spec::PcmSpec;
+use crate::stream::source::PcmSource;
 
 /// Kind of input file, as the command line gives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,180 +153,6 @@ impl Read for InterruptibleStdin {
     }
 }
 
-/// What a WAV header says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WavHeader {
-    pub spec: PcmSpec,
-    /// Bytes in the data chunk; `None` when the header says "until the end" (a stream).
-    pub data_len: Option<u64>,
-}
-
-/// The largest `fmt ` chunk accepted; real ones are 16 to 40 bytes (a little more with extras).
-const MAX_FMT_CHUNK: u32 = 4096;
-/// The largest channel count accepted from a header.
-const MAX_CHANNELS: u16 = 1024;
-
-/// The tail shared by the KSDATAFORMAT_SUBTYPE GUIDs: xxxxxxxx-0000-0010-8000-00aa00389b71.
-pub(super) const SUBTYPE_GUID_TAIL: [u8; 12] = [
-    0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
-];
-
-pub(super) fn read_array<const N: usize>(r: &mut impl Read, what: &str) -> Result<[u8; N]> {
-    let mut b = [0u8; N];
-    let mut done = 0;
-    while done < N {
-        match r.read(&mut b[done..]) {
-            Ok(0) => bail!("the file ends inside the {what}"),
-            Ok(n) => done += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(anyhow!("cannot read the {what}: {}", io_error_text(&e))),
-        }
-    }
-    Ok(b)
-}
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([b[at], b[at + 1]])
-}
-
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-/// Reads a WAV header from `r` (after the 4 bytes "RIFF" when `riff_read`), leaving `r` at the
-/// first byte of the data chunk. Reads only forward, in bounded pieces: a hostile header cannot
-/// make it allocate or loop without end.
-pub fn read_wav_header(r: &mut impl Read, riff_read: bool) -> Result<WavHeader> {
-    if !riff_read {
-        let riff: [u8; 4] = read_array(r, "RIFF header")?;
-        if &riff != b"RIFF" {
-            bail!("not a WAV file (no RIFF header)");
-        }
-    }
-    let head: [u8; 8] = read_array(r, "RIFF header")?;
-    if &head[4..8] != b"WAVE" {
-        bail!("not a WAV file (RIFF, but not WAVE)");
-    }
-    let mut spec = None;
-    loop {
-        let chunk: [u8; 8] = match read_array(r, "chunk header") {
-            Ok(c) => c,
-            Err(_) if spec.is_none() => bail!("no fmt chunk before the end of the file"),
-            Err(_) => bail!("no data chunk before the end of the file"),
-        };
-        let id = &chunk[0..4];
-        let len = u32_at(&chunk, 4);
-        match id {
-            b"fmt " => {
-                if !(16..=MAX_FMT_CHUNK).contains(&len) {
-                    bail!("bad fmt chunk size {len}");
-                }
-                let mut body = vec![0u8; len as usize];
-                let mut filled = 0;
-                while filled < body.len() {
-                    match r.read(&mut body[filled..]) {
-                        Ok(0) => bail!("the file ends inside the fmt chunk"),
-                        Ok(n) => filled += n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => bail!("cannot read the fmt chunk: {}", io_error_text(&e)),
-                    }
-                }
-                if len % 2 == 1 {
-                    skip_exactly(r, 1)?;
-                }
-                spec = Some(parse_fmt(&body)?);
-            }
-            b"data" => {
-                let Some(spec) = spec else {
-                    bail!("the data chunk comes before the fmt chunk");
-                };
-                // aplay's rule: sizes this large are what streaming writers put there.
-                let data_len = if len >= 0x7fff_fffe {
-                    None
-                } else {
-                    Some(u64::from(len))
-                };
-                return Ok(WavHeader { spec, data_len });
-            }
-            _ => {
-                let padded = u64::from(len) + u64::from(len % 2);
-                skip_exactly(r, padded)?;
-            }
-        }
-    }
-}
-
-fn skip_exactly(r: &mut impl Read, n: u64) -> Result<()> {
-    let skipped = io::copy(&mut r.take(n), &mut io::sink())
-        .map_err(|e| anyhow!("cannot read the file: {}", io_error_text(&e)))?;
-    if skipped < n {
-        bail!("no data chunk before the end of the file");
-    }
-    Ok(())
-}
-
-/// Decodes a `fmt ` chunk body.
-fn parse_fmt(b: &[u8]) -> Result<PcmSpec> {
-    let mut tag = u16_at(b, 0);
-    let channels = u16_at(b, 2);
-    let rate = u32_at(b, 4);
-    let block_align = u16_at(b, 12);
-    let bits = u16_at(b, 14);
-    let extensible = tag == WAVE_FORMAT_EXTENSIBLE;
-    if extensible {
-        if b.len() < 40 || u16_at(b, 16) < 22 {
-            bail!("WAVE_FORMAT_EXTENSIBLE header is too short");
-        }
-        if b[26..28] != [0, 0] || b[28..40] != SUBTYPE_GUID_TAIL {
-            bail!("unsupported WAVE_FORMAT_EXTENSIBLE sub-format");
-        }
-        tag = u16_at(b, 24);
-    }
-    if channels == 0 {
-        bail!("the header says 0 channels");
-    }
-    if channels > MAX_CHANNELS {
-        bail!("the header says {channels} channels (at most {MAX_CHANNELS} are supported)");
-    }
-    if rate == 0 {
-        bail!("the header says 0 Hz");
-    }
-    // WAVE_FORMAT_EXTENSIBLE left-justifies samples in their container (24 valid bits in 32
-    // have the low byte zero), so the container alone says which ALSA format plays the bytes
-    // unchanged. A plain header saying 24 bits in 4-byte blocks is what arecord writes for
-    // S24_LE (and hound for 24-in-4): right-justified, as aplay and hound read it.
-    let container_bytes = usize::from(block_align) / usize::from(channels);
-    let plain_24_in_4 = !extensible && tag == WAVE_FORMAT_PCM && bits == 24 && container_bytes == 4;
-    let format = if plain_24_in_4 {
-        Some(S24_LE)
-    } else {
-        SampleFormat::from_wav(tag, bits)
-    };
-    let format = format.ok_or_else(|| {
-        let kind = match tag {
-            WAVE_FORMAT_PCM => "integer PCM".to_string(),
-            WAVE_FORMAT_IEEE_FLOAT => "float".to_string(),
-            WAVE_FORMAT_ALAW => "A-law".to_string(),
-            WAVE_FORMAT_MULAW => "µ-law".to_string(),
-            2 => return anyhow!("ADPCM WAV files are not supported (format tag 2)"),
-            0x55 => return anyhow!("MP3 in WAV is not supported (format tag 0x55)"),
-            other => return anyhow!("unsupported WAV format tag {other:#06x}"),
-        };
-        anyhow!("unsupported WAV sample format: {bits}-bit {kind}")
-    })?;
-    let frame = format.bytes() * usize::from(channels);
-    if usize::from(block_align) != frame {
-        bail!(
-            "inconsistent header: block align {block_align} for {channels} channels of {bits}-bit samples"
-        );
-    }
-    Ok(PcmSpec {
-        format,
-        channels: u32::from(channels),
-        rate,
-    })
-}
-
 /// The PCM bytes of a WAV or raw file (or standard input), read in whole frames.
 pub struct FileSource {
     input: Input,
@@ -405,7 +188,7 @@ pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Re
                 Err(_) => bail!("the file is empty or too short to be audio"),
             };
             if &magic == b"RIFF" {
-                let header = read_wav_header(&mut input, true)?;
+                let header = wav::read_header(&mut input, true)?;
                 return Ok(Opened::Pcm(FileSource::wav(input, header)));
             }
             if magic == au::MAGIC {
@@ -439,7 +222,7 @@ pub fn open(path: &Path, kind: InputKind, raw: RawLayout, stop: &StopFlag) -> Re
     Ok(Opened::Pcm(match kind {
         InputKind::Raw => FileSource::raw(input, raw.spec(), None),
         _ => {
-            let header = read_wav_header(&mut input, false)?;
+            let header = wav::read_header(&mut input, false)?;
             FileSource::wav(input, header)
         }
     }))
@@ -584,6 +367,7 @@ pub fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::container::wav::*;
     use std::io::Cursor;
     use SampleFormat::*;
 
@@ -634,7 +418,7 @@ mod tests {
 
     fn parse(bytes: &[u8]) -> Result<(WavHeader, Vec<u8>)> {
         let mut cursor = Cursor::new(bytes.to_vec());
-        let header = read_wav_header(&mut cursor, false)?;
+        let header = wav::read_header(&mut cursor, false)?;
         let mut rest = Vec::new();
         cursor.read_to_end(&mut rest)?;
         Ok((header, rest))

@@ -6,7 +6,7 @@ use alsa::ValueOr;
 use anyhow::{anyhow, bail, Context, Result};
 
 use super::alsa_error_text;
-use crate::format::SampleFormat;
+use crate::sample::format::SampleFormat;
 
 /// Whether a request may be bent to what the device takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,7 +213,7 @@ pub fn nearest_format(hw: &HwParams, wanted: SampleFormat) -> Option<SampleForma
 
 /// Picks from `supported` the format that represents `wanted` best. Pure, so it is unit-tested.
 pub fn best_substitute(wanted: SampleFormat, supported: &[SampleFormat]) -> Option<SampleFormat> {
-    use crate::format::Encoding;
+    use crate::sample::format::Encoding;
     if supported.contains(&wanted) {
         return Some(wanted);
     }

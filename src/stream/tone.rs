@@ -3,8 +3,9 @@
 
 use anyhow::Result;
 
-use crate::audio_file::reader::{PcmSource, PcmSpec};
-use crate::format::SampleFormat;
+use crate::sample::format::SampleFormat;
+use crate::spec::PcmSpec;
+use crate::stream::source::PcmSource;
 
 /// Peak level of the tone: -6 dBFS, loud enough to hear and far from clipping.
 pub const AMPLITUDE: f64 = 0.5;

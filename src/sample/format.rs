@@ -50,23 +50,6 @@ pub enum SampleFormat {
     MU_LAW,
 }
 
-/// What a WAV `fmt ` chunk says about a sample format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WavDescription {
-    /// `wFormatTag`: 1 PCM, 3 IEEE float, 6 A-law, 7 µ-law.
-    pub format_tag: u16,
-    /// `wBitsPerSample`: the container width in bits.
-    pub bits_per_sample: u16,
-    /// Significant bits (the `wValidBitsPerSample` of WAVE_FORMAT_EXTENSIBLE).
-    pub valid_bits: u16,
-}
-
-pub const WAVE_FORMAT_PCM: u16 = 1;
-pub const WAVE_FORMAT_IEEE_FLOAT: u16 = 3;
-pub const WAVE_FORMAT_ALAW: u16 = 6;
-pub const WAVE_FORMAT_MULAW: u16 = 7;
-pub const WAVE_FORMAT_EXTENSIBLE: u16 = 0xfffe;
-
 use SampleFormat::*;
 
 impl SampleFormat {
@@ -197,65 +180,6 @@ impl SampleFormat {
                 | U24_3BE
                 | S20_3BE
         )
-    }
-
-    /// How a WAV file stores this format, or `None` where WAV cannot hold its bytes unchanged:
-    /// big-endian, unsigned wider than 8 bits, S8 (WAV's 8-bit is unsigned), and S24_LE and
-    /// S20_3LE (WAV left-justifies fewer valid bits in their container, ALSA right-justifies).
-    pub fn wav_description(self) -> Option<WavDescription> {
-        let pcm = |bits, valid| WavDescription {
-            format_tag: WAVE_FORMAT_PCM,
-            bits_per_sample: bits,
-            valid_bits: valid,
-        };
-        Some(match self {
-            U8 => pcm(8, 8),
-            S16_LE => pcm(16, 16),
-            S24_3LE => pcm(24, 24),
-            S32_LE => pcm(32, 32),
-            FLOAT_LE => WavDescription {
-                format_tag: WAVE_FORMAT_IEEE_FLOAT,
-                bits_per_sample: 32,
-                valid_bits: 32,
-            },
-            FLOAT64_LE => WavDescription {
-                format_tag: WAVE_FORMAT_IEEE_FLOAT,
-                bits_per_sample: 64,
-                valid_bits: 64,
-            },
-            A_LAW => WavDescription {
-                format_tag: WAVE_FORMAT_ALAW,
-                bits_per_sample: 8,
-                valid_bits: 8,
-            },
-            MU_LAW => WavDescription {
-                format_tag: WAVE_FORMAT_MULAW,
-                bits_per_sample: 8,
-                valid_bits: 8,
-            },
-            _ => return None,
-        })
-    }
-
-    /// The format whose bytes a WAV `fmt ` chunk with this tag and container width holds.
-    /// (An extensible header's `wValidBitsPerSample` does not change the bytes: WAV
-    /// left-justifies the valid bits.)
-    pub fn from_wav(format_tag: u16, bits_per_sample: u16) -> Option<Self> {
-        match (format_tag, bits_per_sample) {
-            (WAVE_FORMAT_PCM, 8) => Some(U8),
-            (WAVE_FORMAT_PCM, 16) => Some(S16_LE),
-            // WAV left-justifies fewer valid bits (20 in 24) in the container, so the bytes
-            // are those of S24_3LE with the low bits zero, whatever `valid_bits` says.
-            (WAVE_FORMAT_PCM, 24) => Some(S24_3LE),
-            // A 24-bit sample in a 32-bit container is left-justified in WAV, so the bytes
-            // are those of S32_LE with the low byte zero: S32_LE plays them bit for bit.
-            (WAVE_FORMAT_PCM, 32) => Some(S32_LE),
-            (WAVE_FORMAT_IEEE_FLOAT, 32) => Some(FLOAT_LE),
-            (WAVE_FORMAT_IEEE_FLOAT, 64) => Some(FLOAT64_LE),
-            (WAVE_FORMAT_ALAW, 8) => Some(A_LAW),
-            (WAVE_FORMAT_MULAW, 8) => Some(MU_LAW),
-            _ => None,
-        }
     }
 
     /// The byte pattern of digital silence for one sample.
@@ -391,21 +315,6 @@ mod tests {
     fn unknown_name_lists_the_known_ones() {
         let err = "S17_LE".parse::<SampleFormat>().unwrap_err();
         assert!(err.contains("S17_LE") && err.contains("S24_3LE") && err.contains("dat"));
-    }
-
-    #[test]
-    fn wav_descriptions_round_trip() {
-        for f in SampleFormat::ALL {
-            if let Some(d) = f.wav_description() {
-                let back = SampleFormat::from_wav(d.format_tag, d.bits_per_sample);
-                assert_eq!(back, Some(f), "{f}");
-            }
-        }
-        assert_eq!(S16_BE.wav_description(), None);
-        assert_eq!(S24_LE.wav_description(), None);
-        assert_eq!(S20_3LE.wav_description(), None);
-        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 24), Some(S24_3LE));
-        assert_eq!(SampleFormat::from_wav(WAVE_FORMAT_PCM, 12), None);
     }
 
     #[test]

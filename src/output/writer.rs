@@ -27,8 +27,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 
-use super::io_error_text;
-use crate::format::{SampleFormat, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM};
+use crate::container::wav;
+use crate::error_text::io_error_text;
+use crate::spec::PcmSpec;
 
 /// What kind of file a recording is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,90 +55,9 @@ impl Container {
     }
 }
 
-/// The shape of the audio a recording holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
-    pub format: SampleFormat,
-    pub channels: u32,
-    pub rate: u32,
-}
-
-impl Layout {
-    pub fn bytes_per_frame(&self) -> usize {
-        self.format.bytes() * self.channels as usize
-    }
-}
-
-/// How WAV holds `format`'s bytes unchanged; where it cannot, the error says what to do instead.
-pub fn check_wav_format(format: SampleFormat) -> Result<crate::format::WavDescription> {
-    format.wav_description().ok_or_else(|| {
-        anyhow!(
-            "WAV cannot hold {format} samples unchanged; record a raw file with -t raw, or choose a WAV format such as S16_LE, S24_3LE, S32_LE or FLOAT_LE"
-        )
-    })
-}
-
 /// How often, at most, the header of a live file is rewritten while data flows: often enough
 /// that SIGKILL or a crash costs a tenth of a second at most, seldom enough to cost nothing.
 pub const HEADER_INTERVAL: Duration = Duration::from_millis(100);
-
-/// Data sizes in an open-ended header (standard output): what arecord writes, 0x80000000.
-/// Players read such a file until its end.
-pub const OPEN_ENDED_DATA_LEN: u32 = 0x8000_0000;
-
-/// The WAV header for `layout` with a data chunk of `data_len` bytes. The RIFF size saturates at
-/// `u32::MAX` (never reached: files roll over first).
-///
-/// The plain 16-byte `fmt ` chunk (what arecord writes and every reader takes) is used unless it
-/// would lose information: WAVE_FORMAT_EXTENSIBLE for more than two channels (the WAV spec asks
-/// for it there; the channel mask is 0, "positions unknown", because a capture device does not
-/// say) and when the significant bits differ from the container.
-pub fn wav_header(layout: &Layout, data_len: u64) -> Result<Vec<u8>> {
-    let description = check_wav_format(layout.format)?;
-    let extensible = layout.channels > 2 || description.valid_bits != description.bits_per_sample;
-    let block_align = layout.bytes_per_frame();
-    let block_align_u16 = u16::try_from(block_align)
-        .map_err(|_| anyhow!("{} channels are too many for a WAV file", layout.channels))?;
-    let channels = u16::try_from(layout.channels)
-        .map_err(|_| anyhow!("{} channels are too many for a WAV file", layout.channels))?;
-    let byte_rate = u32::try_from(block_align as u64 * u64::from(layout.rate))
-        .map_err(|_| anyhow!("the byte rate is too high for a WAV file"))?;
-    let fmt_len: u32 = if extensible { 40 } else { 16 };
-    let header_len = 12 + 8 + fmt_len + 8;
-    let data_field = u32::try_from(data_len).unwrap_or(u32::MAX);
-    let riff_len = u32::try_from(data_len + u64::from(header_len) - 8).unwrap_or(u32::MAX);
-
-    let mut h = Vec::with_capacity(header_len as usize);
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&riff_len.to_le_bytes());
-    h.extend_from_slice(b"WAVE");
-    h.extend_from_slice(b"fmt ");
-    h.extend_from_slice(&fmt_len.to_le_bytes());
-    let tag = if extensible {
-        WAVE_FORMAT_EXTENSIBLE
-    } else {
-        description.format_tag
-    };
-    h.extend_from_slice(&tag.to_le_bytes());
-    h.extend_from_slice(&channels.to_le_bytes());
-    h.extend_from_slice(&layout.rate.to_le_bytes());
-    h.extend_from_slice(&byte_rate.to_le_bytes());
-    h.extend_from_slice(&block_align_u16.to_le_bytes());
-    h.extend_from_slice(&description.bits_per_sample.to_le_bytes());
-    if extensible {
-        h.extend_from_slice(&22u16.to_le_bytes()); // cbSize
-        h.extend_from_slice(&description.valid_bits.to_le_bytes());
-        h.extend_from_slice(&0u32.to_le_bytes()); // dwChannelMask: positions unknown
-                                                  // SubFormat GUID: the format tag followed by the fixed KSDATAFORMAT tail.
-        h.extend_from_slice(&u32::from(description.format_tag).to_le_bytes());
-        h.extend_from_slice(&super::reader::SUBTYPE_GUID_TAIL);
-    }
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data_field.to_le_bytes());
-    debug_assert_eq!(h.len(), header_len as usize);
-    debug_assert!(description.format_tag != 0 && WAVE_FORMAT_PCM == 1);
-    Ok(h)
-}
 
 /// Where the recording goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,7 +210,7 @@ struct Output {
 
 /// A recording being written: one or more files, or standard output.
 pub struct RecordingWriter {
-    layout: Layout,
+    layout: PcmSpec,
     container: Container,
     target: Target,
     force: bool,
@@ -309,16 +229,16 @@ impl RecordingWriter {
     pub fn create(
         target: Target,
         container: Container,
-        layout: Layout,
+        layout: PcmSpec,
         force: bool,
         rollover: Rollover,
     ) -> Result<RecordingWriter> {
         if container == Container::Wav {
-            check_wav_format(layout.format)?;
+            wav::check_format(layout.format)?;
         }
         let frame = layout.bytes_per_frame() as u64;
         let header_len = match container {
-            Container::Wav => wav_header(&layout, 0)?.len() as u64,
+            Container::Wav => wav::header(&layout, 0)?.len() as u64,
             Container::Raw => 0,
         };
         let mut limit = match container {
@@ -385,8 +305,8 @@ impl RecordingWriter {
         }
         if self.container == Container::Wav {
             let header = match self.target {
-                Target::Stdout => wav_header(&self.layout, u64::from(OPEN_ENDED_DATA_LEN))?,
-                Target::File(_) => wav_header(&self.layout, 0)?,
+                Target::Stdout => wav::header(&self.layout, u64::from(wav::OPEN_ENDED_DATA_LEN))?,
+                Target::File(_) => wav::header(&self.layout, 0)?,
             };
             let mut done = 0;
             let result = write_counted(&self.output.file, &header, &mut done);
@@ -502,7 +422,7 @@ impl RecordingWriter {
         if self.container != Container::Wav {
             return Ok(());
         }
-        let header = wav_header(&self.layout, self.output.data_bytes)
+        let header = wav::header(&self.layout, self.output.data_bytes)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         self.output.file.write_all_at(&header, 0)?;
         self.output.header_data_bytes = self.output.data_bytes;
@@ -659,10 +579,11 @@ fn write_counted(mut file: &File, bytes: &[u8], done: &mut usize) -> io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use SampleFormat::*;
+    use crate::container::wav::WAVE_FORMAT_EXTENSIBLE;
+    use crate::sample::format::SampleFormat::{self, *};
 
-    fn layout(format: SampleFormat, channels: u32) -> Layout {
-        Layout {
+    fn layout(format: SampleFormat, channels: u32) -> PcmSpec {
+        PcmSpec {
             format,
             channels,
             rate: 48000,
@@ -672,7 +593,7 @@ mod tests {
     #[test]
     fn plain_header_matches_arecords() {
         // arecord -f S16_LE -c 2 -r 48000 -d 1 writes exactly these 44 bytes.
-        let h = wav_header(&layout(S16_LE, 2), 192_000).unwrap();
+        let h = wav::header(&layout(S16_LE, 2), 192_000).unwrap();
         let expected = [
             0x52, 0x49, 0x46, 0x46, 0x24, 0xee, 0x02, 0x00, 0x57, 0x41, 0x56, 0x45, 0x66, 0x6d,
             0x74, 0x20, 0x10, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x80, 0xbb, 0x00, 0x00,
@@ -681,33 +602,33 @@ mod tests {
         ];
         assert_eq!(h, expected);
         // And the open-ended one it writes to standard output.
-        let open = wav_header(&layout(S16_LE, 2), u64::from(OPEN_ENDED_DATA_LEN)).unwrap();
+        let open = wav::header(&layout(S16_LE, 2), u64::from(wav::OPEN_ENDED_DATA_LEN)).unwrap();
         assert_eq!(&open[4..8], &[0x24, 0x00, 0x00, 0x80]);
         assert_eq!(&open[40..44], &[0x00, 0x00, 0x00, 0x80]);
     }
 
     #[test]
     fn extensible_for_many_channels_and_padded_bits() {
-        let h = wav_header(&layout(S24_3LE, 4), 0).unwrap();
+        let h = wav::header(&layout(S24_3LE, 4), 0).unwrap();
         assert_eq!(h.len(), 68);
         assert_eq!(u16::from_le_bytes([h[20], h[21]]), WAVE_FORMAT_EXTENSIBLE);
         assert_eq!(u16::from_le_bytes([h[38], h[39]]), 24);
         assert_eq!(&h[44..46], &[1, 0]);
-        assert!(check_wav_format(S20_3LE).is_err());
-        let f = wav_header(&layout(FLOAT_LE, 6), 0).unwrap();
+        assert!(wav::check_format(S20_3LE).is_err());
+        let f = wav::header(&layout(FLOAT_LE, 6), 0).unwrap();
         assert_eq!(&f[44..46], &[3, 0]);
-        assert_eq!(wav_header(&layout(FLOAT_LE, 2), 0).unwrap().len(), 44);
+        assert_eq!(wav::header(&layout(FLOAT_LE, 2), 0).unwrap().len(), 44);
     }
 
     #[test]
     fn formats_wav_cannot_hold_are_refused_with_a_way_out() {
-        let err = wav_header(&layout(S24_LE, 2), 0).unwrap_err().to_string();
+        let err = wav::header(&layout(S24_LE, 2), 0).unwrap_err().to_string();
         assert!(err.contains("S24_LE") && err.contains("-t raw"), "{err}");
     }
 
     #[test]
     fn sizes_never_wrap() {
-        let h = wav_header(&layout(S16_LE, 2), 5 << 30).unwrap();
+        let h = wav::header(&layout(S16_LE, 2), 5 << 30).unwrap();
         assert_eq!(&h[4..8], &[0xff; 4]);
         assert_eq!(&h[40..44], &[0xff; 4]);
         assert_eq!(wav_data_limit(44), 0xffff_ffff - 36);

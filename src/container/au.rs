@@ -9,9 +9,9 @@ use std::io::{self, Read};
 
 use anyhow::{anyhow, bail, Result};
 
-use super::io_error_text;
-use super::reader::read_array;
-use crate::format::SampleFormat;
+use super::bytes::read_array;
+use crate::error_text::io_error_text;
+use crate::sample::format::SampleFormat;
 
 /// The four bytes every AU file starts with.
 pub const MAGIC: [u8; 4] = *b".snd";

@@ -1,0 +1,9 @@
+//! The stream core: the per-period loops that move audio between a source or a sink and a
+//! device. [`source`] is what playback reads from; [`player`] runs playback, [`capture`] the
+//! capture thread and [`recorder`] the loop that writes what it captures; [`meter`] is the
+//! live display both show; [`tone`] is a generated source.
+
+pub mod capture;
+pub mod player;
+pub mod source;
+pub mod tone;
