@@ -1,12 +1,16 @@
 //! The command line: every clap type lives here and nowhere else. Subcommands receive these
-//! structs at their entry point and turn them into the plain values the audio core works with.
+//! structs at their entry point and turn them into the plain values the audio core works with,
+//! through the few conversions here (`StreamArgs::requested`, `FileType::input_kind`, …).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::input::reader::InputKind;
+use crate::output::writer::Container;
 use crate::sample::format::FormatSpec;
+use crate::spec::PartialSpec;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -133,6 +137,39 @@ pub struct StreamArgs {
     /// Device period length in microseconds (default: a quarter of the buffer).
     #[arg(long, value_name = "US", hide_short_help = true)]
     pub period_time: Option<u32>,
+}
+
+impl StreamArgs {
+    /// What `-f`, `-c` and `-r` ask for. A shortcut format (`cd`, `cdr`, `dat`) also gives the
+    /// rate and channel count it stands for, unless `-r` or `-c` say otherwise.
+    pub fn requested(&self) -> PartialSpec {
+        let preset = self.format.and_then(|f| f.preset);
+        PartialSpec {
+            format: self.format.map(|f| f.format),
+            channels: self.channels.or(preset.map(|(_, channels)| channels)),
+            rate: self.rate.or(preset.map(|(rate, _)| rate)),
+        }
+    }
+}
+
+impl FileType {
+    /// How `play` reads its inputs.
+    pub fn input_kind(self) -> InputKind {
+        match self {
+            FileType::Auto => InputKind::Auto,
+            FileType::Wav => InputKind::Wav,
+            FileType::Raw => InputKind::Raw,
+        }
+    }
+
+    /// What `record` writes to `path`: by its name unless the type was given.
+    pub fn container_for(self, path: &Path) -> Container {
+        match self {
+            FileType::Auto => Container::from_name(path),
+            FileType::Wav => Container::Wav,
+            FileType::Raw => Container::Raw,
+        }
+    }
 }
 
 /// Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone.

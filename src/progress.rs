@@ -1,5 +1,5 @@
-//! What the user sees while audio runs: progress bars and per-channel peak meters on stderr,
-//! drawn only when stderr is a terminal and `-q` was not given; `-v` notes.
+//! What the user sees while audio runs: progress bars and status lines on stderr, drawn only
+//! when stderr is a terminal and `-q` was not given; `-v` notes; warnings about lost audio.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -49,6 +49,17 @@ impl Ui {
         }
     }
 
+    /// A warning about lost or missing audio: one line on stderr, terminal or not (aplay and
+    /// arecord say "underrun!!!" and "overrun!!!" too), printed above `bar` when it is drawn.
+    pub fn warn(&self, bar: &ProgressBar, message: impl std::fmt::Display) {
+        let line = format!("alsatool: warning: {message}");
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.suspend(|| eprintln!("{line}"));
+        }
+    }
+
     /// A bar counting `len` units (frames), hidden when not live. `None` length: a spinner.
     pub fn bar(&self, len: Option<u64>, template: &str) -> ProgressBar {
         if !self.live {
@@ -67,60 +78,6 @@ impl Ui {
     }
 }
 
-/// Decibels relative to full scale for a peak given as a fraction of full scale.
-pub fn dbfs(fraction: f32) -> f32 {
-    if fraction <= 0.0 {
-        f32::NEG_INFINITY
-    } else {
-        20.0 * fraction.log10()
-    }
-}
-
-/// A sample at or above this fraction of full scale counts as clipping.
-pub const CLIP_FRACTION: f32 = 0.999;
-
-/// One meter line: "L -6.0 dBFS [#####     ]  R -inf dBFS [          ] CLIP".
-pub fn render_meter(peaks: &[f32]) -> String {
-    const WIDTH: usize = 10;
-    const FLOOR_DB: f32 = -60.0;
-    let mut line = String::new();
-    for (ch, &peak) in peaks.iter().enumerate() {
-        let db = dbfs(peak);
-        let filled = if db.is_finite() {
-            (((db - FLOOR_DB) / -FLOOR_DB).clamp(0.0, 1.0) * WIDTH as f32).round() as usize
-        } else {
-            0
-        };
-        if !line.is_empty() {
-            line.push_str("  ");
-        }
-        let label = channel_label(ch, peaks.len());
-        let value = if db.is_finite() {
-            format!("{db:5.1}")
-        } else {
-            " -inf".to_string()
-        };
-        line.push_str(&format!(
-            "{label} {value} dBFS [{}{}]",
-            "#".repeat(filled),
-            " ".repeat(WIDTH - filled)
-        ));
-        if peak >= CLIP_FRACTION {
-            line.push_str(" CLIP");
-        }
-    }
-    line
-}
-
-fn channel_label(channel: usize, channels: usize) -> String {
-    match (channels, channel) {
-        (1, _) => "M".to_string(),
-        (2, 0) => "L".to_string(),
-        (2, 1) => "R".to_string(),
-        (_, n) => (n + 1).to_string(),
-    }
-}
-
 /// "3:12" or "1:02:03" for a length of time.
 pub fn clock(duration: Duration) -> String {
     let total = duration.as_secs();
@@ -135,21 +92,6 @@ pub fn clock(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decibels() {
-        assert_eq!(dbfs(1.0), 0.0);
-        assert!((dbfs(0.5) + 6.0206).abs() < 1e-3);
-        assert_eq!(dbfs(0.0), f32::NEG_INFINITY);
-    }
-
-    #[test]
-    fn meter_shows_each_channel_and_clipping() {
-        let line = render_meter(&[1.0, 0.0]);
-        assert!(line.starts_with("L   0.0 dBFS [##########] CLIP"), "{line}");
-        assert!(line.contains("R  -inf dBFS [          ]"), "{line}");
-        assert!(render_meter(&[0.001]).starts_with("M -60.0 dBFS [          ]"));
-    }
 
     #[test]
     fn clocks() {

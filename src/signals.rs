@@ -11,6 +11,8 @@ use anyhow::{Context, Result};
 #[derive(Clone, Debug, Default)]
 pub struct StopFlag {
     signals: Arc<AtomicU32>,
+    /// The flag this one was made from ([`StopFlag::linked`]): raising that raises this too.
+    parent: Option<Arc<AtomicU32>>,
 }
 
 impl StopFlag {
@@ -28,15 +30,28 @@ impl StopFlag {
         Ok(flag)
     }
 
+    /// A flag that is raised with this one, and can also be raised on its own without raising
+    /// this one: a part of the program (the capture thread) stops, the rest goes on.
+    pub fn linked(&self) -> StopFlag {
+        StopFlag {
+            signals: Arc::new(AtomicU32::new(0)),
+            parent: Some(self.signals.clone()),
+        }
+    }
+
     pub fn raise(&self) {
         self.signals.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn is_raised(&self) -> bool {
         self.count() > 0
+            || self
+                .parent
+                .as_ref()
+                .is_some_and(|p| p.load(Ordering::SeqCst) > 0)
     }
 
-    /// How many signals arrived.
+    /// How many times this flag itself was raised (signals, for the installed one).
     pub fn count(&self) -> u32 {
         self.signals.load(Ordering::SeqCst)
     }
@@ -55,5 +70,16 @@ mod tests {
         flag.raise();
         assert!(other.is_raised());
         assert_eq!(other.count(), 2);
+    }
+
+    #[test]
+    fn a_linked_flag_follows_its_parent_but_not_the_other_way() {
+        let parent = StopFlag::new();
+        let part = parent.linked();
+        part.raise();
+        assert!(part.is_raised() && !parent.is_raised());
+        let other = parent.linked();
+        parent.raise();
+        assert!(other.is_raised());
     }
 }

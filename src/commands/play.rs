@@ -1,20 +1,23 @@
 //! `alsatool play`: plays files one after another on one open device (reopening only when the
-//! format changes), or a sine tone; shows a line, a bar and a meter per file on a terminal.
+//! format changes), or a sine tone; shows a line, a bar and a meter per file on a terminal, and
+//! a warning for every underrun, terminal or not.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{FileType, PlayArgs};
+use crate::cli::PlayArgs;
 use crate::device::pcm_io::Transfer;
+use crate::device::Direction;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::input::reader::{self, InputKind, RawLayout};
-use crate::progress::{clock, render_meter, Ui};
-use crate::sample::peaks::accumulate_peaks;
+use crate::input::reader::{self, InputKind};
+use crate::progress::{clock, Ui};
+use crate::sample::format::SampleFormat;
 use crate::signals::StopFlag;
-use crate::spec::PcmSpec;
-use crate::stream::player::{DeviceOptions, Player, RatePolicy};
+use crate::spec::{frames_duration, frames_in, PartialSpec, PcmSpec};
+use crate::stream::meter::{Meter, REDRAW};
+use crate::stream::player::{DeviceOptions, Played, Player};
 use crate::stream::source::PcmSource;
 use crate::stream::tone::Sine;
 
@@ -31,29 +34,24 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
             ))
             .into());
         }
-        let stop = StopFlag::install()?;
-        return play_sine(frequency, args.duration, &options, &stop, ui);
     }
-    let kind = match args.file_type {
-        FileType::Auto => InputKind::Auto,
-        FileType::Wav => InputKind::Wav,
-        FileType::Raw => InputKind::Raw,
-    };
-    let preset = args.stream.format.and_then(|f| f.preset);
-    let raw = RawLayout {
-        format: args.stream.format.map(|f| f.format),
-        channels: args.stream.channels.or(preset.map(|(_, c)| c)),
-        rate: args.stream.rate.or(preset.map(|(r, _)| r)),
-    };
     let stop = StopFlag::install()?;
-    let session = Session {
+    let mut session = Session {
         options,
         ui,
         stop: &stop,
         start: args.start,
         duration: args.duration,
+        underruns: 0,
     };
-    session.play_files(&args.files, kind, raw)
+    match args.sine {
+        Some(frequency) => session.play_sine(frequency),
+        None => session.play_files(
+            &args.files,
+            args.file_type.input_kind(),
+            args.stream.requested(),
+        ),
+    }
 }
 
 struct Session<'a> {
@@ -62,26 +60,30 @@ struct Session<'a> {
     stop: &'a StopFlag,
     start: Option<Duration>,
     duration: Option<Duration>,
+    /// Underruns on devices already closed.
+    underruns: u64,
 }
 
 impl Session<'_> {
-    fn play_files(&self, files: &[PathBuf], kind: InputKind, raw: RawLayout) -> Result<ExitCode> {
+    fn play_files(
+        &mut self,
+        files: &[PathBuf],
+        kind: InputKind,
+        raw: PartialSpec,
+    ) -> Result<ExitCode> {
         let mut player: Option<Player> = None;
         let mut failed = false;
-        let mut xruns = 0;
         for (index, path) in files.iter().enumerate() {
-            if self.stop.is_raised() {
-                break;
-            }
             let name = reader::display_name(path);
             let label = if files.len() > 1 {
                 format!("'{}' (file {} of {})", name, index + 1, files.len())
             } else {
                 format!("'{name}'")
             };
-            let mut source = match crate::input::open::open(path, kind, raw, self.stop) {
+            let mut source = match crate::input::open::open(path, kind, raw_layout(raw), self.stop)
+            {
                 Ok(source) => source,
-                Err(_) if self.stop.is_raised() => break,
+                Err(_) if self.stop.is_raised() => return self.interrupted(player),
                 Err(e) => {
                     // A bad file in a list: say which, and go on with the next.
                     eprintln!("alsatool: {label}: {e:#}");
@@ -95,14 +97,16 @@ impl Session<'_> {
                     .note(format!("{label}: {codec}, decoded to {}", spec.describe()));
             }
             if let Some(start) = self.start {
-                source
-                    .skip_frames(frames_in(start, spec.rate))
-                    .with_context(|| label.clone())?;
+                match source.skip_frames(frames_in(start, spec.rate)) {
+                    Ok(_) => {}
+                    // Ctrl-C while skipping through a pipe.
+                    Err(_) if self.stop.is_raised() => return self.interrupted(player),
+                    Err(e) => return Err(e.context(label)),
+                }
             }
             if player.as_ref().is_some_and(|p| !p.accepts(spec)) {
                 if let Some(previous) = player.take() {
-                    xruns += previous.xruns.xruns;
-                    if previous.finish(self.stop)? == Transfer::Stopped {
+                    if self.close(previous)? == Transfer::Stopped {
                         return Ok(ExitCode::Interrupted);
                     }
                 }
@@ -110,7 +114,7 @@ impl Session<'_> {
             let active = match &mut player {
                 Some(p) => p,
                 None => player.insert(
-                    self.open(spec, RatePolicy::Exact, source.is_exact())
+                    self.open(spec, false, source.is_exact())
                         .with_context(|| label.clone())?,
                 ),
             };
@@ -127,7 +131,7 @@ impl Session<'_> {
                 ));
             }
             if transfer == Transfer::Stopped {
-                break;
+                return self.interrupted(player);
             }
             // Damage found while decoding: reported once what did decode has been played,
             // and the next file follows on the same device.
@@ -136,19 +140,12 @@ impl Session<'_> {
                 failed = true;
             }
         }
-        if self.stop.is_raised() {
-            if let Some(p) = player {
-                p.abort();
-            }
-            return Ok(ExitCode::Interrupted);
-        }
         if let Some(p) = player {
-            xruns += p.xruns.xruns;
-            if p.finish(self.stop)? == Transfer::Stopped {
+            if self.close(p)? == Transfer::Stopped {
                 return Ok(ExitCode::Interrupted);
             }
         }
-        self.report_underruns(xruns);
+        self.report_underruns();
         Ok(if failed {
             ExitCode::Failure
         } else {
@@ -156,14 +153,49 @@ impl Session<'_> {
         })
     }
 
-    /// Opens the device for `spec`. `exact`: the samples are the file's own (not decoded from
-    /// a lossy codec), so passing them unchanged is bit-perfect playback.
-    fn open(&self, spec: PcmSpec, policy: RatePolicy, exact: bool) -> Result<Player> {
-        let player = Player::open(&self.options, spec, policy)?;
-        let n = player.negotiated;
+    fn play_sine(&mut self, frequency: f64) -> Result<ExitCode> {
+        // Any rate will do: ask for 48 kHz and take what the device prefers near it.
+        let wanted = PcmSpec {
+            format: SampleFormat::FLOAT_LE,
+            channels: 1,
+            rate: 48_000,
+        };
+        let mut player = self.open(wanted, true, false)?;
+        let rate = player.negotiated().spec.rate;
+        if frequency >= f64::from(rate) / 2.0 {
+            bail!(UsageError(format!(
+                "a {frequency} Hz tone cannot be played at {rate} Hz; it must be below {} Hz",
+                rate / 2
+            )));
+        }
+        // The player was opened for a source at the rate the device took.
+        let mut sine = Sine::new(frequency, rate, self.duration.map(|d| frames_in(d, rate)));
+        let name = format!("{frequency} Hz sine");
+        let transfer = self.play_one(&mut player, &mut sine, &name, &About::default())?;
+        if transfer == Transfer::Stopped {
+            return self.interrupted(Some(player));
+        }
+        if self.close(player)? == Transfer::Stopped {
+            return Ok(ExitCode::Interrupted);
+        }
+        self.report_underruns();
+        Ok(ExitCode::Success)
+    }
+
+    /// Opens the device for `spec` (at any rate near it, for a tone). `exact`: the samples are
+    /// the file's own (not decoded from a lossy codec), so passing them unchanged is
+    /// bit-perfect playback.
+    fn open(&self, spec: PcmSpec, any_rate: bool, exact: bool) -> Result<Player> {
+        let player = Player::open(&self.options, spec, any_rate, self.stop)?;
+        let n = player.negotiated();
         self.ui.note(format!(
             "'{}': {}, {} Hz, {} channels, period {} frames, buffer {} frames",
-            self.options.device, n.format, n.rate, n.channels, n.period_frames, n.buffer_frames
+            self.options.device,
+            n.spec.format,
+            n.spec.rate,
+            n.spec.channels,
+            n.period_frames,
+            n.buffer_frames
         ));
         match player.conversion() {
             Some(c) => self.ui.note(format!(
@@ -180,6 +212,20 @@ impl Session<'_> {
                 .note("no conversion: the samples go to the device unchanged"),
         }
         Ok(player)
+    }
+
+    /// Plays out what `player` holds and closes it, counting its underruns.
+    fn close(&mut self, player: Player) -> Result<Transfer> {
+        self.underruns += player.counts().xruns;
+        player.finish()
+    }
+
+    /// Ctrl-C: drops what is buffered and says so in the exit code.
+    fn interrupted(&self, player: Option<Player>) -> Result<ExitCode> {
+        if let Some(p) = player {
+            p.abort();
+        }
+        Ok(ExitCode::Interrupted)
     }
 
     /// Plays one source; what `about` says goes on the status line, the title on the progress
@@ -212,16 +258,15 @@ impl Session<'_> {
             "Playing '{name}'{title_part}: {codec_part}{}{length}",
             spec.describe()
         ));
-        let buffer_frames = player.negotiated.buffer_frames;
+        let buffer_frames = player.negotiated().buffer_frames;
         let mut display = Display::new(&self.ui, spec, total, buffer_frames, title);
-        let transfer = player.play(source, limit, self.stop, &mut |bytes, played| {
-            display.update(bytes, played)
-        })?;
+        let transfer = player.play(source, limit, &mut |played| display.update(played))?;
         display.finish();
         Ok(transfer)
     }
 
-    fn report_underruns(&self, xruns: u64) {
+    fn report_underruns(&self) {
+        let xruns = self.underruns;
         if xruns > 0 {
             let text = format!(
                 "{xruns} underrun{}: the device ran out of audio and was restarted",
@@ -236,50 +281,6 @@ impl Session<'_> {
     }
 }
 
-fn play_sine(
-    frequency: f64,
-    duration: Option<Duration>,
-    options: &DeviceOptions,
-    stop: &StopFlag,
-    ui: Ui,
-) -> Result<ExitCode> {
-    // Any rate will do: ask for 48 kHz and take what the device prefers near it.
-    let wanted = PcmSpec {
-        format: crate::sample::format::SampleFormat::FLOAT_LE,
-        channels: 1,
-        rate: 48_000,
-    };
-    let session = Session {
-        options: options.clone(),
-        ui,
-        stop,
-        start: None,
-        duration,
-    };
-    let mut player = session.open(wanted, RatePolicy::Nearest, false)?;
-    let rate = player.negotiated.rate;
-    if frequency >= f64::from(rate) / 2.0 {
-        bail!(UsageError(format!(
-            "a {frequency} Hz tone cannot be played at {rate} Hz; it must be below {} Hz",
-            rate / 2
-        )));
-    }
-    // The player was opened for a source at the rate the device took (RatePolicy::Nearest).
-    let mut sine = Sine::new(frequency, rate, duration.map(|d| frames_in(d, rate)));
-    let name = format!("{frequency} Hz sine");
-    let transfer = session.play_one(&mut player, &mut sine, &name, &About::default())?;
-    if transfer == Transfer::Stopped || stop.is_raised() {
-        player.abort();
-        return Ok(ExitCode::Interrupted);
-    }
-    let xruns = player.xruns.xruns;
-    if player.finish(stop)? == Transfer::Stopped {
-        return Ok(ExitCode::Interrupted);
-    }
-    session.report_underruns(xruns);
-    Ok(ExitCode::Success)
-}
-
 /// What the status line says about a file besides its layout: from a decoded file's tags and
 /// codec (nothing for WAV, AU, raw and tones).
 #[derive(Default)]
@@ -290,15 +291,16 @@ struct About {
     codec: Option<String>,
 }
 
-/// The bar, times and meter for one file; does nothing (and computes nothing) when not live.
+/// The bar, times and meter for one file, and the warnings for its underruns. Computes nothing
+/// for the bar and meter when not live.
 struct Display {
-    live: bool,
+    ui: Ui,
     bar: indicatif::ProgressBar,
+    meter: Meter,
     spec: PcmSpec,
     total: Option<u64>,
     /// Frames written but not yet heard once the device buffer is full.
     in_flight: u64,
-    peaks: Vec<f32>,
     last_draw: Option<Instant>,
     /// "Artist – Title" after the times, when the file's tags say.
     title: Option<String>,
@@ -321,41 +323,40 @@ impl Display {
             (false, true) => "{spinner} {wide_msg}\n{prefix}",
         };
         Display {
-            live: ui.live,
+            ui: *ui,
             bar: ui.bar(total, template),
+            meter: Meter::new(spec, ui.live),
             spec,
             total,
             in_flight: buffer_frames as u64,
-            peaks: vec![0.0; spec.channels as usize],
             last_draw: None,
             title: title.map(str::to_string),
         }
     }
 
-    fn update(&mut self, bytes: &[u8], written: u64) {
-        if !self.live {
+    fn update(&mut self, played: Played) {
+        for (gap, at) in played.gaps {
+            let position = frames_duration(*at, self.spec.rate);
+            self.ui
+                .warn(&self.bar, gap.describe(Direction::Playback, position));
+        }
+        if !self.ui.live {
             return;
         }
-        accumulate_peaks(self.spec.format, bytes, &mut self.peaks);
-        if self
-            .last_draw
-            .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
-        {
+        self.meter.add(played.bytes);
+        if self.last_draw.is_some_and(|t| t.elapsed() < REDRAW) {
             return;
         }
         self.last_draw = Some(Instant::now());
         // Writes block while the device buffer is full: what is heard is a buffer behind.
-        let played = written.saturating_sub(self.in_flight);
-        self.bar.set_position(played);
-        let elapsed = clock(frames_duration(played, self.spec.rate));
+        let heard = played.frames.saturating_sub(self.in_flight);
+        self.bar.set_position(heard);
+        let elapsed = clock(frames_duration(heard, self.spec.rate));
         let times = match self.total {
             Some(total) => format!(
                 "{elapsed} / {}  -{}",
                 clock(frames_duration(total, self.spec.rate)),
-                clock(frames_duration(
-                    total.saturating_sub(played),
-                    self.spec.rate
-                ))
+                clock(frames_duration(total.saturating_sub(heard), self.spec.rate))
             ),
             None => elapsed,
         };
@@ -363,8 +364,7 @@ impl Display {
             Some(title) => self.bar.set_message(format!("{times}  {title}")),
             None => self.bar.set_message(times),
         }
-        self.bar.set_prefix(render_meter(&self.peaks));
-        self.peaks.fill(0.0);
+        self.bar.set_prefix(self.meter.take().unwrap_or_default());
     }
 
     fn finish(&self) {
@@ -379,10 +379,10 @@ impl Drop for Display {
     }
 }
 
-fn frames_in(duration: Duration, rate: u32) -> u64 {
-    (duration.as_secs_f64() * f64::from(rate)).round() as u64
-}
-
-fn frames_duration(frames: u64, rate: u32) -> Duration {
-    Duration::from_secs_f64(frames as f64 / f64::from(rate.max(1)))
+fn raw_layout(raw: PartialSpec) -> crate::input::reader::RawLayout {
+    crate::input::reader::RawLayout {
+        format: raw.format,
+        channels: raw.channels,
+        rate: raw.rate,
+    }
 }

@@ -1,54 +1,40 @@
-//! `alsatool record`: capture on its own thread ([`crate::capture`]), write through the
-//! crash-safe writer ([`crate::output::writer`]), show progress and a meter on a terminal.
+//! `alsatool record`: the options become a capture request and an output plan; the capture
+//! ([`crate::stream::capture`]) and the recording loop ([`crate::stream::recorder`]) do the
+//! rest; this file says what happened.
 //!
 //! Ctrl-C, SIGTERM and SIGHUP end a recording like reaching `--duration` does: everything
 //! captured is written, the header finalized, and the exit code is 0 (the recording is what the
 //! user asked for; a second signal while finishing changes nothing).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::{FileType, RecordArgs};
-use crate::device::negotiate::{Fit, Request};
+use crate::cli::RecordArgs;
+use crate::container::wav;
+use crate::device::negotiate::Request;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::output::writer::{self, Container, RecordingWriter, Rollover, Target};
-use crate::progress::{clock, render_meter, Ui};
+use crate::output::writer::{self, Container, Target};
+use crate::progress::{clock, Ui};
 use crate::sample::format::{channels_label, SampleFormat};
-use crate::sample::peaks::accumulate_peaks;
 use crate::signals::StopFlag;
 use crate::spec::PcmSpec;
-use crate::stream::capture::{Capture, CaptureConfig, Explicit, Next};
+use crate::stream::capture::{Capture, CaptureConfig};
+use crate::stream::recorder::{self, OutputPlan, Recording};
 
-const DEFAULT_FORMAT: SampleFormat = SampleFormat::S16_LE;
-const DEFAULT_RATE: u32 = 48000;
-const DEFAULT_CHANNELS: u32 = 2;
+/// What is recorded when `-f`, `-c` and `-r` are not given: arecord's CD-like default, at the
+/// rate most devices run.
+const DEFAULT_SPEC: PcmSpec = PcmSpec {
+    format: SampleFormat::S16_LE,
+    channels: 2,
+    rate: 48000,
+};
 
 pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     let target = Target::from_arg(&args.file);
-    let container = match args.file_type {
-        FileType::Wav => Container::Wav,
-        FileType::Raw => Container::Raw,
-        FileType::Auto => Container::from_name(&args.file),
-    };
-    let spec = args.stream.format;
-    let preset = spec.and_then(|s| s.preset);
-    let format = spec.map_or(DEFAULT_FORMAT, |s| s.format);
-    let explicit = Explicit {
-        format: spec.is_some(),
-        channels: args.stream.channels.is_some() || preset.is_some(),
-        rate: args.stream.rate.is_some() || preset.is_some(),
-    };
-    let channels = args
-        .stream
-        .channels
-        .or(preset.map(|p| p.1))
-        .unwrap_or(DEFAULT_CHANNELS);
-    let rate = args
-        .stream
-        .rate
-        .or(preset.map(|p| p.0))
-        .unwrap_or(DEFAULT_RATE);
+    let container = args.file_type.container_for(&args.file);
+    let requested = args.stream.requested();
+    let wanted = requested.or(DEFAULT_SPEC);
 
     if target == Target::Stdout && (args.max_file_size.is_some() || args.max_file_time.is_some()) {
         return Err(UsageError(
@@ -56,8 +42,8 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         )
         .into());
     }
-    if container == Container::Wav && explicit.format {
-        crate::container::wav::check_format(format).map_err(|e| UsageError(e.to_string()))?;
+    if container == Container::Wav && requested.format.is_some() {
+        wav::check_format(wanted.format).map_err(|e| UsageError(e.to_string()))?;
     }
     if let Target::File(path) = &target {
         if !args.force {
@@ -69,158 +55,94 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     }
 
     let stop = StopFlag::install()?;
-    let request = Request {
-        format,
-        channels,
-        rate,
-        fit: Fit::Nearest,
-        buffer_time_us: args.stream.buffer_time,
-        period_time_us: args.stream.period_time,
-    };
     let device = args.device.device;
     let capture = Capture::start(
         CaptureConfig {
             device: device.clone(),
-            request,
-            explicit,
+            // What the user gave must come out exactly; the rest may be what the device prefers.
+            request: Request {
+                exact: requested,
+                preferred: DEFAULT_SPEC,
+                buffer_time_us: args.stream.buffer_time,
+                period_time_us: args.stream.period_time,
+            },
             duration: args.duration,
         },
-        stop.clone(),
+        &stop,
     )?;
     let got = capture.negotiated;
-    if (got.format, got.channels, got.rate) != (format, channels, rate) {
+    if got.spec != wanted {
         ui.note(format!(
-            "'{device}' does not take {format} {} {rate} Hz; recording {} {} {} Hz, the nearest it takes",
-            channels_label(channels),
-            got.format,
-            channels_label(got.channels),
-            got.rate
+            "'{device}' does not take {} {} {} Hz; recording {} {} {} Hz, the nearest it takes",
+            wanted.format,
+            channels_label(wanted.channels),
+            wanted.rate,
+            got.spec.format,
+            channels_label(got.spec.channels),
+            got.spec.rate
         ));
     }
     ui.note(format!(
         "'{device}': {} {} {} Hz, period {} frames, buffer {} frames; ring of {} chunks of {} bytes",
-        got.format,
-        channels_label(got.channels),
-        got.rate,
+        got.spec.format,
+        channels_label(got.spec.channels),
+        got.spec.rate,
         got.period_frames,
         got.buffer_frames,
         capture.ring_chunks,
         capture.chunk_bytes
     ));
-    let layout = PcmSpec {
-        format: got.format,
-        channels: got.channels,
-        rate: got.rate,
-    };
-    let rollover = Rollover {
-        max_file_bytes: args.max_file_size,
-        max_file_frames: args
-            .max_file_time
-            .map(|t| (t.as_secs_f64() * f64::from(got.rate)).round() as u64),
-    };
-    // The capture thread is already running: on failure here, stop it before reporting.
-    let mut out =
-        match RecordingWriter::create(target.clone(), container, layout, args.force, rollover) {
-            Ok(out) => out,
-            Err(e) => {
-                capture.halt();
-                let _ = capture.finish();
-                return Err(e);
-            }
-        };
     ui.status(format!(
         "Recording {} {} from '{device}': {} {} {} Hz",
         container.name(),
         target.describe(),
-        got.format,
-        channels_label(got.channels),
-        got.rate
+        got.spec.format,
+        channels_label(got.spec.channels),
+        got.spec.rate
     ));
-
-    let started = Instant::now();
-    let bar = ui.bar(None, "{spinner} {msg}");
-    // The meter is the only per-sample work, so it runs only when it is shown.
-    let metered = ui.live;
-    let mut peaks = vec![0f32; got.channels as usize];
-    let mut last_draw = Instant::now();
-    let bytes_per_second = (got.bytes_per_frame() as f64 * f64::from(got.rate)).max(1.0);
-    let write_error = loop {
-        match capture.next(Duration::from_millis(100)) {
-            Next::Chunk(chunk) => {
-                if metered {
-                    accumulate_peaks(got.format, &chunk, &mut peaks);
-                }
-                let result = out.write(&chunk);
-                capture.recycle(chunk);
-                if let Err(e) = result {
-                    break Some(e);
-                }
-            }
-            Next::Idle => {
-                if let Err(e) = out.checkpoint() {
-                    break Some(e);
-                }
-            }
-            Next::Ended => break None,
-        }
-        if ui.live && last_draw.elapsed() >= Duration::from_millis(100) {
-            last_draw = Instant::now();
-            let seconds = out.data_bytes() as f64 / bytes_per_second;
-            let overruns = match capture.overruns() {
-                0 => String::new(),
-                n => format!("  {n} overrun{}", if n == 1 { "" } else { "s" }),
-            };
-            let meter = if metered {
-                render_meter(&peaks)
-            } else {
-                String::new()
-            };
-            bar.set_message(format!(
-                "{}  {}  {meter}{overruns}",
-                clock(Duration::from_secs_f64(seconds)),
-                indicatif::HumanBytes(out.data_bytes()),
-            ));
-            peaks.iter_mut().for_each(|p| *p = 0.0);
-        }
+    let plan = OutputPlan {
+        target,
+        container,
+        force: args.force,
+        max_file_bytes: args.max_file_size,
+        max_file_time: args.max_file_time,
     };
-    bar.finish_and_clear();
+    let recording = recorder::record(capture, &plan, &ui)?;
+    report(&recording, &ui);
+    Ok(ExitCode::Success)
+}
 
-    if let Some(e) = write_error {
-        capture.halt();
-        let _ = capture.finish();
-        return Err(e);
-    }
-    let ended = capture.finish();
-    let written = out.finish()?;
-    let ended = ended?;
-
-    let seconds = written.data_bytes as f64 / bytes_per_second;
-    let where_to = match written.files.len() {
+/// The summary line on a terminal, and a warning, terminal or not, when audio was lost.
+fn report(recording: &Recording, ui: &Ui) {
+    let files = &recording.written.files;
+    let where_to = match files.len() {
         0 => "standard output".to_string(),
-        1 => format!("'{}'", written.files[0].display()),
+        1 => format!("'{}'", files[0].display()),
         n => format!(
             "{n} files, '{}' to '{}'",
-            written.files[0].display(),
-            written.files[n - 1].display()
+            files[0].display(),
+            files[n - 1].display()
         ),
     };
     ui.status(format!(
         "Recorded {} ({}) to {where_to} in {}{}",
-        clock(Duration::from_secs_f64(seconds)),
-        indicatif::HumanBytes(written.data_bytes),
-        clock(started.elapsed()),
-        if stop.is_raised() {
+        clock(recording.length()),
+        indicatif::HumanBytes(recording.written.data_bytes),
+        clock(recording.elapsed),
+        if recording.stopped {
             ", stopped by signal"
         } else {
             ""
         }
     ));
-    if ended.xruns.xruns > 0 || ended.xruns.suspends > 0 {
+    let xruns = recording.xruns;
+    if xruns.xruns > 0 || xruns.suspends > 0 {
         // Lost audio is worth a line even without a terminal (arecord says "overrun!!!" too).
         eprintln!(
-            "alsatool: warning: the device overran {} time(s) and was suspended {} time(s) while recording {where_to}; some audio was lost",
-            ended.xruns.xruns, ended.xruns.suspends
+            "alsatool: warning: the device overran {} time(s) and was suspended {} time(s) while recording {where_to}; about {:.1} s of audio was lost",
+            xruns.xruns,
+            xruns.suspends,
+            recording.lost.as_secs_f64()
         );
     }
-    Ok(ExitCode::Success)
 }

@@ -6,7 +6,8 @@ use alsa::Direction;
 use anyhow::{anyhow, Result};
 use serde::Serialize;
 
-use super::{alsa_error_text, negotiate::supported_formats, open_pcm};
+use super::{alsa_error_text, open_pcm};
+use crate::sample::format::SampleFormat;
 
 /// Rates worth naming when a device takes only some of the rates in its range.
 pub const COMMON_RATES: [u32; 14] = [
@@ -127,6 +128,51 @@ pub fn from_params(hw: &HwParams) -> Result<Capabilities> {
                 .map_err(|e| fail("maximum period count", e))?,
         },
     })
+}
+
+/// The formats a parameter space still allows, in [`SampleFormat::ALL`] order.
+pub fn supported_formats(hw: &HwParams) -> Vec<SampleFormat> {
+    SampleFormat::ALL
+        .into_iter()
+        .filter(|f| hw.test_format(f.to_alsa()).is_ok())
+        .collect()
+}
+
+/// "S16_LE, S32_LE": the formats a parameter space allows, for an error message.
+pub fn formats_text(hw: &HwParams) -> String {
+    let formats = supported_formats(hw);
+    if formats.is_empty() {
+        return "no format alsatool knows".to_string();
+    }
+    let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+    names.join(", ")
+}
+
+/// "only 2", "1 to 8": the channel counts a parameter space allows, for an error message.
+pub fn channels_text(hw: &HwParams) -> String {
+    match (hw.get_channels_min(), hw.get_channels_max()) {
+        (Ok(min), Ok(max)) if min == max => format!("only {min}"),
+        (Ok(min), Ok(max)) => format!("{min} to {max}"),
+        _ => "an unknown number".to_string(),
+    }
+}
+
+/// The most rates an error message lists before it gives the range instead.
+const RATES_LISTED: usize = 8;
+
+/// "only 48000 Hz", "44100, 48000 Hz", "8000 to 192000 Hz": the rates a parameter space
+/// allows, for an error message.
+pub fn rates_text(hw: &HwParams) -> String {
+    let rates = discrete_rates(hw);
+    match (hw.get_rate_min(), hw.get_rate_max()) {
+        (Ok(min), Ok(max)) if min == max => format!("only {min} Hz"),
+        _ if !rates.is_empty() && rates.len() <= RATES_LISTED => {
+            let list: Vec<String> = rates.iter().map(u32::to_string).collect();
+            format!("{} Hz", list.join(", "))
+        }
+        (Ok(min), Ok(max)) => format!("{min} to {max} Hz"),
+        _ => "unknown rates".to_string(),
+    }
 }
 
 /// The common rates the parameter space allows.

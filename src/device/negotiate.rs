@@ -1,30 +1,32 @@
-//! Hardware parameter negotiation: ask for a format, channel count, rate and buffer size, either
-//! exactly (fail when the device can't) or the nearest it takes, and read back what it took.
+//! Hardware parameter negotiation, one function for every stream: ask for a [`PcmSpec`], each
+//! of its three parts either exactly (fail, saying what the device takes and what to use
+//! instead) or the nearest the device takes, with a buffer and period size; read back what the
+//! device took.
+//!
+//! Play asks for the file's own format and channels where the device takes them, else the
+//! nearest (and converts in software), and for its rate exactly; a tone takes any rate; record
+//! asks exactly for what the user gave and the nearest for the rest. A request is therefore a
+//! [`PcmSpec`] to come as close to as the device allows, and the [`PartialSpec`] of the parts
+//! that must come out exactly.
 
 use alsa::pcm::{Access, HwParams, PCM};
-use alsa::ValueOr;
+use alsa::{Direction, ValueOr};
 use anyhow::{anyhow, bail, Context, Result};
 
-use super::alsa_error_text;
-use crate::sample::format::SampleFormat;
-
-/// Whether a request may be bent to what the device takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fit {
-    /// Fail unless the device takes exactly this.
-    Exact,
-    /// Take the nearest value the device supports.
-    Nearest,
-}
+use super::{alsa_error_text, caps};
+use crate::sample::format::{Encoding, SampleFormat};
+use crate::spec::{PartialSpec, PcmSpec};
 
 /// What to ask of a device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
-    pub format: SampleFormat,
-    pub channels: u32,
-    pub rate: u32,
-    /// How format, channels and rate may be bent.
-    pub fit: Fit,
+    /// The parts that must come out exactly as given: a file's rate, what the user gave to
+    /// record. The device fails the request, saying what it takes, when it does not.
+    pub exact: PartialSpec,
+    /// What to come as close to as the device allows, for the parts not in `exact`: for a
+    /// format, the one that holds it best ([`best_substitute`]); for channels and rate, the
+    /// nearest value.
+    pub preferred: PcmSpec,
     /// Buffer length in microseconds; `None` leaves it to [`DEFAULT_BUFFER_US`].
     pub buffer_time_us: Option<u32>,
     /// Period length in microseconds; `None` makes it a quarter of the buffer.
@@ -34,12 +36,18 @@ pub struct Request {
 /// aplay's default: half a second of buffer, at most.
 pub const DEFAULT_BUFFER_US: u32 = 500_000;
 
+/// The default buffer is shorter where half a second would take more than this (hundreds of
+/// channels at high rates): some plugins allocate the whole buffer in our process.
+pub const DEFAULT_BUFFER_MAX_BYTES: u64 = 8 << 20;
+
+/// The largest frame a stream takes: 8,192 channels of 64-bit samples. Larger ones are refused
+/// rather than left to fill memory.
+pub const MAX_FRAME_BYTES: usize = 64 << 10;
+
 /// What the device actually took.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Negotiated {
-    pub format: SampleFormat,
-    pub channels: u32,
-    pub rate: u32,
+    pub spec: PcmSpec,
     /// Frames per period: the unit the device wakes us for.
     pub period_frames: usize,
     /// Frames in the whole ring buffer.
@@ -48,13 +56,20 @@ pub struct Negotiated {
 
 impl Negotiated {
     pub fn bytes_per_frame(&self) -> usize {
-        self.format.bytes() * self.channels as usize
+        self.spec.bytes_per_frame()
     }
 }
 
-/// Applies `request` to `pcm` (interleaved read/write access), and sets software parameters so
-/// that playback starts once the buffer is full and the device wakes us each period.
-pub fn configure(pcm: &PCM, device: &str, request: &Request) -> Result<Negotiated> {
+/// Applies `request` to a freshly opened `pcm` (interleaved read/write access) and sets the
+/// software parameters: playback starts once the buffer is full (aplay's default), capture as
+/// soon as a read asks for a frame (arecord's), so that it runs again by itself after an
+/// overrun; either way the device wakes us each period.
+pub fn configure(
+    pcm: &PCM,
+    device: &str,
+    direction: Direction,
+    request: &Request,
+) -> Result<Negotiated> {
     let hw = HwParams::any(pcm).map_err(|e| {
         anyhow!(
             "'{device}': cannot read hardware parameters: {}",
@@ -64,52 +79,70 @@ pub fn configure(pcm: &PCM, device: &str, request: &Request) -> Result<Negotiate
     hw.set_access(Access::RWInterleaved).map_err(|_| {
         anyhow!("'{device}' does not take interleaved read/write access; use plug:{device}")
     })?;
+    let wanted = request.exact.or(request.preferred);
+    let refuse = |what: String, takes: String| {
+        anyhow!(
+            "'{device}' does not take {what} (it takes {takes}); {}",
+            advice(device, direction)
+        )
+    };
 
-    match request.fit {
-        Fit::Exact => {
-            hw.set_format(request.format.to_alsa()).map_err(|_| {
-                anyhow!(
-                    "'{device}' does not take sample format {}; it takes {}",
-                    request.format,
-                    list_or_none(&supported_formats(&hw))
-                )
-            })?;
-            hw.set_channels(request.channels).map_err(|_| {
-                anyhow!(
-                    "'{device}' does not take {} channels; it takes {}",
-                    request.channels,
-                    channel_range_text(&hw)
-                )
-            })?;
-            hw.set_rate(request.rate, ValueOr::Nearest).map_err(|_| {
-                anyhow!(
-                    "'{device}' does not take {} Hz; it takes {}; a 'plughw:' or 'plug:' device resamples",
-                    request.rate,
-                    rate_text(&hw)
-                )
-            })?;
-        }
-        Fit::Nearest => {
-            let format = nearest_format(&hw, request.format).ok_or_else(|| {
-                anyhow!("'{device}' takes none of the sample formats alsatool knows")
-            })?;
-            hw.set_format(format.to_alsa()).map_err(|e| {
-                anyhow!(
-                    "'{device}': cannot set format {format}: {}",
-                    alsa_error_text(&e)
-                )
-            })?;
-            hw.set_channels_near(request.channels)
-                .map_err(|e| anyhow!("'{device}': cannot set channels: {}", alsa_error_text(&e)))?;
-            hw.set_rate_near(request.rate, ValueOr::Nearest)
-                .map_err(|e| anyhow!("'{device}': cannot set rate: {}", alsa_error_text(&e)))?;
-        }
+    // Format first, then channels, then rate: a device's ranges can depend on the earlier ones.
+    let format = if hw.test_format(wanted.format.to_alsa()).is_ok() {
+        wanted.format
+    } else if request.exact.format.is_some() {
+        return Err(refuse(
+            format!("sample format {}", wanted.format),
+            caps::formats_text(&hw),
+        ));
+    } else {
+        best_substitute(wanted.format, &caps::supported_formats(&hw))
+            .ok_or_else(|| anyhow!("'{device}' takes none of the sample formats alsatool knows"))?
+    };
+    hw.set_format(format.to_alsa()).map_err(|e| {
+        anyhow!(
+            "'{device}': cannot set format {format}: {}",
+            alsa_error_text(&e)
+        )
+    })?;
+
+    if hw.test_channels(wanted.channels).is_ok() {
+        hw.set_channels(wanted.channels)
+    } else if request.exact.channels.is_some() {
+        return Err(refuse(
+            format!("{} channels", wanted.channels),
+            caps::channels_text(&hw),
+        ));
+    } else {
+        hw.set_channels_near(wanted.channels).map(|_| ())
     }
+    .map_err(|e| anyhow!("'{device}': cannot set channels: {}", alsa_error_text(&e)))?;
 
+    if hw.test_rate(wanted.rate).is_ok() {
+        hw.set_rate(wanted.rate, ValueOr::Nearest)
+    } else if request.exact.rate.is_some() {
+        return Err(refuse(format!("{} Hz", wanted.rate), caps::rates_text(&hw)));
+    } else {
+        hw.set_rate_near(wanted.rate, ValueOr::Nearest).map(|_| ())
+    }
+    .map_err(|e| anyhow!("'{device}': cannot set the rate: {}", alsa_error_text(&e)))?;
+
+    let frame_bytes =
+        (format.bytes() as u64) * u64::from(hw.get_channels().unwrap_or(wanted.channels));
+    if frame_bytes > MAX_FRAME_BYTES as u64 {
+        bail!(
+            "'{device}': a frame of {} channels of {format} is {frame_bytes} bytes; alsatool takes at most {MAX_FRAME_BYTES} bytes a frame",
+            hw.get_channels().unwrap_or(wanted.channels)
+        );
+    }
+    let rate = u64::from(hw.get_rate().unwrap_or(wanted.rate).max(1));
+    let bounded_us = DEFAULT_BUFFER_MAX_BYTES * 1_000_000 / (frame_bytes.max(1) * rate);
     let buffer_max = hw.get_buffer_time_max().unwrap_or(DEFAULT_BUFFER_US);
-    let buffer_us = request
-        .buffer_time_us
-        .unwrap_or(DEFAULT_BUFFER_US.min(buffer_max));
+    let buffer_us = request.buffer_time_us.unwrap_or(
+        DEFAULT_BUFFER_US
+            .min(buffer_max)
+            .min(u32::try_from(bounded_us).unwrap_or(u32::MAX).max(1000)),
+    );
     let period_us = request.period_time_us.unwrap_or(buffer_us / 4);
     // Period first, as aplay does: some drivers only take a buffer that is a multiple of it.
     hw.set_period_time_near(period_us, ValueOr::Nearest)
@@ -128,16 +161,14 @@ pub fn configure(pcm: &PCM, device: &str, request: &Request) -> Result<Negotiate
         })?;
     pcm.hw_params(&hw).map_err(|e| {
         anyhow!(
-            "'{device}' refused the hardware parameters {} {} ch {} Hz: {}",
-            request.format,
-            request.channels,
-            request.rate,
+            "'{device}' refused the hardware parameters {format}, {} channels, {} Hz: {}",
+            wanted.channels,
+            wanted.rate,
             alsa_error_text(&e)
         )
     })?;
 
     let negotiated = read_back(pcm).with_context(|| format!("'{device}'"))?;
-
     let sw = pcm.sw_params_current().map_err(|e| {
         anyhow!(
             "'{device}': cannot read software parameters: {}",
@@ -146,8 +177,11 @@ pub fn configure(pcm: &PCM, device: &str, request: &Request) -> Result<Negotiate
     })?;
     let buffer = negotiated.buffer_frames as alsa::pcm::Frames;
     let period = negotiated.period_frames as alsa::pcm::Frames;
-    // Start when the buffer is full (aplay's default); short clips are started by drain/start.
-    sw.set_start_threshold((buffer / period) * period)
+    let start_threshold = match direction {
+        Direction::Playback => (buffer / period) * period,
+        Direction::Capture => 1,
+    };
+    sw.set_start_threshold(start_threshold)
         .and_then(|_| sw.set_avail_min(period))
         .and_then(|_| pcm.sw_params(&sw))
         .map_err(|e| {
@@ -157,6 +191,26 @@ pub fn configure(pcm: &PCM, device: &str, request: &Request) -> Result<Negotiate
             )
         })?;
     Ok(negotiated)
+}
+
+/// What to use when a device does not take a spec exactly.
+fn advice(device: &str, direction: Direction) -> String {
+    match direction {
+        Direction::Playback => {
+            format!("play it through '{}', which resamples", plug_device(device))
+        }
+        Direction::Capture => format!("record through '{}', which converts", plug_device(device)),
+    }
+}
+
+/// The device that converts in front of `device`: `hw:X` → `plughw:X`, else `plug:NAME`.
+pub fn plug_device(device: &str) -> String {
+    match device.strip_prefix("hw:") {
+        Some(rest) => format!("plughw:{rest}"),
+        None if device.starts_with("plug") => device.to_string(),
+        None if device.contains([':', ',', ' ', '\'']) => format!("plug:'{device}'"),
+        None => format!("plug:{device}"),
+    }
 }
 
 /// Reads the parameters a configured PCM runs with.
@@ -184,36 +238,22 @@ pub fn read_back(pcm: &PCM) -> Result<Negotiated> {
     let buffer_frames = hw
         .get_buffer_size()
         .map_err(|e| anyhow!("cannot read back the buffer size: {}", alsa_error_text(&e)))?;
-    if period_frames <= 0 || buffer_frames <= 0 {
-        bail!("the device reported an empty period or buffer");
+    if period_frames <= 0 || buffer_frames <= 0 || channels == 0 || rate == 0 {
+        bail!("the device reported an empty period, buffer, channel count or rate");
     }
     Ok(Negotiated {
-        format,
-        channels,
-        rate,
+        spec: PcmSpec {
+            format,
+            channels,
+            rate,
+        },
         period_frames: period_frames as usize,
         buffer_frames: buffer_frames as usize,
     })
 }
 
-/// The formats a parameter space still allows, in [`SampleFormat::ALL`] order.
-pub fn supported_formats(hw: &HwParams) -> Vec<SampleFormat> {
-    SampleFormat::ALL
-        .into_iter()
-        .filter(|f| hw.test_format(f.to_alsa()).is_ok())
-        .collect()
-}
-
-/// The format closest to `wanted` that the device takes: itself, else the best lossless
-/// container for it, else the widest the device has.
-pub fn nearest_format(hw: &HwParams, wanted: SampleFormat) -> Option<SampleFormat> {
-    let supported = supported_formats(hw);
-    best_substitute(wanted, &supported)
-}
-
 /// Picks from `supported` the format that represents `wanted` best. Pure, so it is unit-tested.
 pub fn best_substitute(wanted: SampleFormat, supported: &[SampleFormat]) -> Option<SampleFormat> {
-    use crate::sample::format::Encoding;
     if supported.contains(&wanted) {
         return Some(wanted);
     }
@@ -243,43 +283,6 @@ pub fn best_substitute(wanted: SampleFormat, supported: &[SampleFormat]) -> Opti
         .filter(|f| !matches!(f.encoding(), Encoding::ALaw | Encoding::MuLaw))
         .max_by_key(rank)
         .or_else(|| supported.first().copied())
-}
-
-fn list_or_none(formats: &[SampleFormat]) -> String {
-    if formats.is_empty() {
-        "no format alsatool knows".to_string()
-    } else {
-        formats
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-fn channel_range_text(hw: &HwParams) -> String {
-    match (hw.get_channels_min(), hw.get_channels_max()) {
-        (Ok(min), Ok(max)) if min == max => format!("only {min}"),
-        (Ok(min), Ok(max)) => format!("{min} to {max}"),
-        _ => "an unknown number".to_string(),
-    }
-}
-
-fn rate_text(hw: &HwParams) -> String {
-    let rates = super::caps::discrete_rates(hw);
-    match (hw.get_rate_min(), hw.get_rate_max()) {
-        (Ok(min), Ok(max)) if min == max => format!("only {min} Hz"),
-        _ if !rates.is_empty() && rates.len() <= 6 => format!(
-            "{} Hz",
-            rates
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Ok(min), Ok(max)) => format!("{min} to {max} Hz"),
-        _ => "unknown rates".to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -314,5 +317,20 @@ mod tests {
     fn lossy_when_nothing_is_wide_enough() {
         assert_eq!(best_substitute(S32_LE, &[U8, S16_LE]), Some(S16_LE));
         assert_eq!(best_substitute(S16_LE, &[]), None);
+    }
+
+    #[test]
+    fn converting_device_names() {
+        assert_eq!(plug_device("hw:0"), "plughw:0");
+        assert_eq!(plug_device("hw:CARD=PCH,DEV=0"), "plughw:CARD=PCH,DEV=0");
+        assert_eq!(plug_device("dmix"), "plug:dmix");
+        assert_eq!(plug_device("plughw:1"), "plughw:1");
+        assert_eq!(plug_device("file:x,raw"), "plug:'file:x,raw'");
+    }
+
+    #[test]
+    fn advice_names_the_converting_device() {
+        assert!(advice("hw:1,0", Direction::Playback).contains("'plughw:1,0', which resamples"));
+        assert!(advice("hw:1,0", Direction::Capture).contains("'plughw:1,0', which converts"));
     }
 }

@@ -1,13 +1,12 @@
 //! Capturing on a thread of its own, with a bounded ring of reusable buffers between the device
-//! and whoever writes the audio out.
+//! and whoever writes the audio out (the recorder).
 //!
 //! The alsa crate's PCM and IO objects cannot cross threads, so the capture thread opens,
 //! configures, runs and closes the device itself, and hands back what was negotiated. Audio then
-//! flows in fixed-size chunks through a channel; emptied chunks come back through a second one,
-//! so after the ring has filled once nothing more is allocated. The ring holds a few seconds
-//! (bounded in bytes): a disk or a pipe that stalls that long costs no audio. When the writer
-//! stalls longer, the capture thread waits, the device overruns, and the overrun is recovered and
-//! counted.
+//! flows in chunks through a channel; emptied chunks come back through a second one, so after
+//! the ring has filled once nothing more is allocated. The ring holds a few seconds, bounded in
+//! bytes: a disk or a pipe that stalls that long costs no audio. When the writer stalls longer,
+//! the capture thread waits, the device overruns, and the overrun is recovered and reported.
 //!
 //! A chunk is filled a step (about 100 ms) at a time and handed over as soon as the device has
 //! no further step ready, so that in real time the writer and the meter see audio as it
@@ -15,18 +14,16 @@
 //! stall), a chunk takes up to [`MAX_BATCH_STEPS`] steps: each hand-over wakes the other thread,
 //! and fewer of them cost less (about a quarter of the CPU of a fast capture).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use alsa::pcm::PCM;
 use anyhow::{anyhow, bail, Result};
 
-use crate::device::negotiate::{self, Negotiated, Request};
-use crate::device::pcm_io::XrunCount;
-use crate::device::{alsa_error_text, alsa_log, open_pcm, Direction};
+use crate::device::negotiate::{Negotiated, Request};
+use crate::device::pcm_io::{Gap, PcmStream, XrunCount};
+use crate::device::{alsa_log, Direction};
 use crate::signals::StopFlag;
 
 /// How long the ring between device and writer is, at most.
@@ -35,24 +32,18 @@ pub const RING_SECONDS: u32 = 4;
 pub const RING_MAX_BYTES: usize = 32 << 20;
 /// The most steps one chunk takes when the device has them ready.
 pub const MAX_BATCH_STEPS: usize = 4;
+/// A step never takes more than this, so that a ring of at least four chunks of the most steps
+/// stays within [`RING_MAX_BYTES`] however many channels at however high a rate.
+const MAX_STEP_BYTES: usize = RING_MAX_BYTES / (4 * MAX_BATCH_STEPS);
 
 /// What to capture.
 #[derive(Clone, Debug)]
 pub struct CaptureConfig {
     pub device: String,
-    /// Asked with [`params::Fit::Nearest`]; fields in `explicit` must then come out exactly.
     pub request: Request,
-    pub explicit: Explicit,
-    /// Stop after this long (counted in frames at the negotiated rate).
+    /// Stop after this many frames at the negotiated rate (see [`crate::spec::frames_in`]),
+    /// given as a duration because the rate is known only once the device is open.
     pub duration: Option<Duration>,
-}
-
-/// Which of format, channels and rate the user gave (and so must not be bent).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Explicit {
-    pub format: bool,
-    pub channels: bool,
-    pub rate: bool,
 }
 
 /// What the capture thread reports when it ends.
@@ -61,6 +52,8 @@ pub struct CaptureEnd {
     pub xruns: XrunCount,
     /// Frames read from the device.
     pub frames: u64,
+    /// Ended by the stop flag (a signal, or a halt) rather than by its duration.
+    pub stopped: bool,
 }
 
 /// The next thing from the capture thread.
@@ -82,44 +75,45 @@ pub struct Capture {
     pub ring_chunks: usize,
     filled: Receiver<Vec<u8>>,
     free: SyncSender<Vec<u8>>,
-    /// Overruns so far (for the live display).
-    overruns: Arc<AtomicU64>,
-    /// Raised by the writer when it cannot go on (a write error).
-    halt: Arc<AtomicBool>,
+    /// Gaps recovered and not yet reported, each with the frames captured before it.
+    gaps: Arc<Mutex<Vec<Gap>>>,
+    /// Raised by the writer when it cannot go on (a write error), or at the end.
+    halt: StopFlag,
     thread: Option<JoinHandle<Result<CaptureEnd>>>,
 }
 
-type Started = (
-    Negotiated,
-    usize,
-    usize,
-    Receiver<Vec<u8>>,
-    SyncSender<Vec<u8>>,
-);
+/// What the capture thread sends back once the device runs.
+struct Started {
+    negotiated: Negotiated,
+    chunk_bytes: usize,
+    ring_chunks: usize,
+    filled: Receiver<Vec<u8>>,
+    free: SyncSender<Vec<u8>>,
+}
 
 impl Capture {
     /// Opens and configures the device on a new thread and starts capturing. Returns once the
     /// device is running, or with the error that stopped it from starting.
-    pub fn start(config: CaptureConfig, stop: StopFlag) -> Result<Capture> {
-        let overruns = Arc::new(AtomicU64::new(0));
-        let halt = Arc::new(AtomicBool::new(false));
+    pub fn start(config: CaptureConfig, stop: &StopFlag) -> Result<Capture> {
+        let halt = stop.linked();
+        let gaps = Arc::new(Mutex::new(Vec::new()));
         let (started_tx, started_rx) = mpsc::sync_channel::<Result<Started>>(1);
-        let (thread_overruns, thread_halt) = (overruns.clone(), halt.clone());
+        let (thread_halt, thread_gaps) = (halt.clone(), gaps.clone());
         let thread = std::thread::Builder::new()
             .name("capture".into())
             .spawn(move || {
                 alsa_log::quiet_this_thread();
-                run_capture(&config, &stop, &thread_halt, &thread_overruns, started_tx)
+                run_capture(&config, thread_halt, &thread_gaps, started_tx)
             })
             .map_err(|e| anyhow!("cannot start the capture thread: {e}"))?;
         match started_rx.recv() {
-            Ok(Ok((negotiated, chunk_bytes, ring_chunks, filled, free))) => Ok(Capture {
-                negotiated,
-                chunk_bytes,
-                ring_chunks,
-                filled,
-                free,
-                overruns,
+            Ok(Ok(started)) => Ok(Capture {
+                negotiated: started.negotiated,
+                chunk_bytes: started.chunk_bytes,
+                ring_chunks: started.ring_chunks,
+                filled: started.filled,
+                free: started.free,
+                gaps,
                 halt,
                 thread: Some(thread),
             }),
@@ -149,17 +143,20 @@ impl Capture {
         let _ = self.free.try_send(chunk);
     }
 
-    /// Overruns recovered so far.
-    pub fn overruns(&self) -> u64 {
-        self.overruns.load(Ordering::Relaxed)
+    /// The gaps (overruns, suspends) recovered since the last call.
+    pub fn take_gaps(&self) -> Vec<Gap> {
+        match self.gaps.lock() {
+            Ok(mut gaps) => std::mem::take(&mut *gaps),
+            Err(_) => Vec::new(),
+        }
     }
 
-    /// Stops capturing because the writer cannot go on; [`Capture::finish`] then returns at once.
+    /// Stops capturing (the writer cannot go on); [`Capture::finish`] then returns at once.
     pub fn halt(&self) {
-        self.halt.store(true, Ordering::SeqCst);
+        self.halt.raise();
     }
 
-    /// Waits for the capture thread (call after [`Next::Ended`] or [`Capture::halt`]).
+    /// Stops capturing if it has not ended yet, and waits for the capture thread.
     pub fn finish(mut self) -> Result<CaptureEnd> {
         self.halt();
         // Closing our end unblocks a thread waiting to hand over a chunk.
@@ -175,18 +172,23 @@ impl Capture {
 }
 
 /// Frames per step (the least a chunk holds): whole periods, at least about 100 ms (large reads
-/// and writes keep the cost per byte low; the device wakes us each period either way).
-fn chunk_frames(negotiated: &Negotiated) -> usize {
+/// and writes keep the cost per byte low; the device wakes us each period either way), and at
+/// most [`MAX_STEP_BYTES`].
+fn step_frames(negotiated: &Negotiated) -> usize {
     let period = negotiated.period_frames.max(1);
-    let wanted = (negotiated.rate as usize / 10).max(1);
-    wanted.div_ceil(period) * period
+    let wanted = (negotiated.spec.rate as usize / 10).max(1);
+    let frames = wanted.div_ceil(period) * period;
+    let bounded = MAX_STEP_BYTES / negotiated.bytes_per_frame().max(1);
+    frames.min(bounded).max(1)
 }
 
 /// How many chunks the ring holds: [`RING_SECONDS`] of audio in steps of `step_bytes` within
 /// [`RING_MAX_BYTES`], and never fewer than four.
 fn ring_chunks(negotiated: &Negotiated, step_bytes: usize) -> usize {
-    let per_second = negotiated.bytes_per_frame() * negotiated.rate as usize;
-    let bytes = (per_second * RING_SECONDS as usize).min(RING_MAX_BYTES);
+    let per_second = negotiated.bytes_per_frame() * negotiated.spec.rate as usize;
+    let bytes = per_second
+        .saturating_mul(RING_SECONDS as usize)
+        .min(RING_MAX_BYTES);
     (bytes / step_bytes.max(1)).max(4)
 }
 
@@ -198,74 +200,49 @@ fn batch_steps(step_bytes: usize, ring: usize) -> usize {
     (RING_MAX_BYTES / ring_bytes).clamp(1, MAX_BATCH_STEPS)
 }
 
-fn open_and_configure(config: &CaptureConfig) -> Result<(PCM, Negotiated)> {
-    let pcm = open_pcm(&config.device, Direction::Capture)?;
-    let negotiated = negotiate::configure(&pcm, &config.device, &config.request)?;
-    let device = &config.device;
-    let wanted = &config.request;
-    let refuse = |what: String, got: String| {
-        anyhow!("'{device}' does not take {what} for capture (nearest: {got}); a 'plughw:' or 'plug:' device converts")
-    };
-    if config.explicit.format && negotiated.format != wanted.format {
-        return Err(refuse(
-            format!("sample format {}", wanted.format),
-            negotiated.format.to_string(),
-        ));
-    }
-    if config.explicit.channels && negotiated.channels != wanted.channels {
-        return Err(refuse(
-            format!("{} channels", wanted.channels),
-            negotiated.channels.to_string(),
-        ));
-    }
-    if config.explicit.rate && negotiated.rate != wanted.rate {
-        return Err(refuse(
-            format!("{} Hz", wanted.rate),
-            format!("{} Hz", negotiated.rate),
-        ));
-    }
-    pcm.start().map_err(|e| {
-        anyhow!(
-            "'{device}': cannot start capturing: {}",
-            alsa_error_text(&e)
-        )
-    })?;
-    Ok((pcm, negotiated))
-}
-
+/// The capture loop: fill a chunk from the device a step at a time, hand it to the writer,
+/// until the duration is reached or the stop flag (a signal, or the writer's halt) is raised.
 fn run_capture(
     config: &CaptureConfig,
-    stop: &StopFlag,
-    halt: &AtomicBool,
-    overruns: &AtomicU64,
+    stop: StopFlag,
+    gaps: &Mutex<Vec<Gap>>,
     started: SyncSender<Result<Started>>,
 ) -> Result<CaptureEnd> {
-    let (pcm, negotiated) = match open_and_configure(config) {
-        Ok(ok) => ok,
+    let opened = PcmStream::open(&config.device, Direction::Capture, &config.request, stop)
+        .and_then(|mut stream| stream.start().map(|_| stream));
+    let mut stream = match opened {
+        Ok(stream) => stream,
         Err(e) => {
             let _ = started.send(Err(e));
             return Ok(CaptureEnd::default());
         }
     };
+    let negotiated = stream.negotiated;
     let bytes_per_frame = negotiated.bytes_per_frame();
-    let step_frames = chunk_frames(&negotiated);
+    let step_frames = step_frames(&negotiated);
     let step_bytes = step_frames * bytes_per_frame;
     let ring = ring_chunks(&negotiated, step_bytes);
     let chunk_bytes = step_bytes * batch_steps(step_bytes, ring);
     let (filled_tx, filled_rx) = mpsc::sync_channel::<Vec<u8>>(ring);
     let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(ring);
-    if started
-        .send(Ok((negotiated, chunk_bytes, ring, filled_rx, free_tx)))
-        .is_err()
-    {
+    let sent = started.send(Ok(Started {
+        negotiated,
+        chunk_bytes,
+        ring_chunks: ring,
+        filled: filled_rx,
+        free: free_tx,
+    }));
+    if sent.is_err() {
         return Ok(CaptureEnd::default());
     }
     let limit = config
         .duration
-        .map(|d| (d.as_secs_f64() * f64::from(negotiated.rate)).round() as u64);
-    let io = pcm.io_bytes();
-    let mut xruns = XrunCount::default();
-    let mut frames: u64 = 0;
+        .map(|d| crate::spec::frames_in(d, negotiated.spec.rate));
+    let end = |stream: &PcmStream| CaptureEnd {
+        xruns: stream.counts(),
+        frames: stream.frames(),
+        stopped: stream.stopped(),
+    };
     let mut allocated = 0usize;
     // Bytes handed to the writer and not yet seen again (chunks waiting in the free queue
     // still count, which errs on the side of waiting for them), kept within the ring's bytes:
@@ -273,14 +250,9 @@ fn run_capture(
     // writer and this thread share, instead of all of them at four times the size.
     let budget = ring * step_bytes;
     let mut in_flight = 0usize;
-    let stopping = || stop.is_raised() || halt.load(Ordering::SeqCst);
-    // Whether the device already holds another whole step (reading it will not wait).
-    let step_ready = || {
-        pcm.avail_update()
-            .is_ok_and(|avail| avail >= step_frames as alsa::pcm::Frames)
-    };
     loop {
-        if limit.is_some_and(|total| total == frames) || stopping() {
+        let left = limit.map_or(u64::MAX, |total| total.saturating_sub(stream.frames()));
+        if left == 0 || stream.stopped() {
             break;
         }
         // A chunk from the ring: a returned one, a new one while the ring is not yet full, or
@@ -294,8 +266,8 @@ fn run_capture(
             Err(_) => loop {
                 match free_rx.recv_timeout(Duration::from_millis(100)) {
                     Ok(chunk) => break chunk,
-                    Err(RecvTimeoutError::Timeout) if !stopping() => continue,
-                    Err(_) => return Ok(CaptureEnd { xruns, frames }),
+                    Err(RecvTimeoutError::Timeout) if !stream.stopped() => continue,
+                    Err(_) => return Ok(end(&stream)),
                 }
             },
         };
@@ -304,35 +276,26 @@ fn run_capture(
         in_flight = in_flight.saturating_sub(chunk.len());
         let mut filled = 0;
         loop {
-            let left = limit.map(|total| total - frames);
-            let want = match left {
-                Some(left) => {
-                    step_bytes.min(usize::try_from(left).unwrap_or(usize::MAX) * bytes_per_frame)
-                }
-                None => step_bytes,
-            };
+            let left = limit.map_or(u64::MAX, |total| total.saturating_sub(stream.frames()));
+            let want = (step_frames as u64).min(left) as usize * bytes_per_frame;
             if chunk.len() < filled + want {
                 chunk.resize(filled + want, 0);
             }
-            let read = xruns.read_exact(
-                &pcm,
-                &io,
-                &mut chunk[filled..filled + want],
-                bytes_per_frame,
-                &stopping,
-            );
-            overruns.store(xruns.xruns, Ordering::Relaxed);
-            let n = match read {
-                Ok(n) => n,
-                Err(e) => return Err(e.context(format!("capturing from '{}'", config.device))),
-            };
+            let read = stream.read(&mut chunk[filled..filled + want]);
+            let new_gaps = stream.take_gaps();
+            if !new_gaps.is_empty() {
+                if let Ok(mut pending) = gaps.lock() {
+                    pending.extend(new_gaps);
+                }
+            }
+            let n = read.map_err(|e| e.context("capturing"))?;
             filled += n;
-            frames += (n / bytes_per_frame) as u64;
             let more = n == want
+                && want > 0
                 && filled + step_bytes <= chunk_bytes
-                && limit.is_none_or(|total| frames < total)
-                && !stopping()
-                && step_ready();
+                && left > (n / bytes_per_frame) as u64
+                && !stream.stopped()
+                && stream.has_ready(step_frames);
             if !more {
                 break;
             }
@@ -343,32 +306,51 @@ fn run_capture(
             break;
         }
     }
-    // Dropping the PCM stops it; a capture has nothing to drain.
-    drop(io);
-    drop(pcm);
-    Ok(CaptureEnd { xruns, frames })
+    let end = end(&stream);
+    // A capture has nothing to drain.
+    stream.abort();
+    Ok(end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sample::format::SampleFormat;
+    use crate::spec::PcmSpec;
 
     fn negotiated(rate: u32, channels: u32, period: usize) -> Negotiated {
         Negotiated {
-            format: SampleFormat::S16_LE,
-            channels,
-            rate,
+            spec: PcmSpec {
+                format: SampleFormat::S16_LE,
+                channels,
+                rate,
+            },
             period_frames: period,
             buffer_frames: period * 4,
         }
     }
 
     #[test]
-    fn chunks_are_whole_periods_of_about_a_tenth_of_a_second() {
-        assert_eq!(chunk_frames(&negotiated(48000, 2, 6000)), 6000);
-        assert_eq!(chunk_frames(&negotiated(48000, 2, 1024)), 5120);
-        assert_eq!(chunk_frames(&negotiated(8000, 1, 100_000)), 100_000);
+    fn steps_are_whole_periods_of_about_a_tenth_of_a_second() {
+        assert_eq!(step_frames(&negotiated(48000, 2, 6000)), 6000);
+        assert_eq!(step_frames(&negotiated(48000, 2, 1024)), 5120);
+        assert_eq!(step_frames(&negotiated(8000, 1, 100_000)), 100_000);
+    }
+
+    #[test]
+    fn steps_are_bounded_in_bytes() {
+        let huge = Negotiated {
+            spec: PcmSpec {
+                format: SampleFormat::FLOAT64_LE,
+                channels: 1024,
+                rate: 1_000_000,
+            },
+            ..negotiated(1_000_000, 1024, 125_000)
+        };
+        let step = step_frames(&huge) * huge.bytes_per_frame();
+        assert!(step <= MAX_STEP_BYTES, "{step}");
+        let ring = ring_chunks(&huge, step);
+        assert!(ring * step * batch_steps(step, ring) <= RING_MAX_BYTES);
     }
 
     #[test]
@@ -383,15 +365,18 @@ mod tests {
     #[test]
     fn ring_is_a_few_seconds_and_bounded_in_bytes() {
         let cd = negotiated(44100, 2, 4410);
-        let chunk = chunk_frames(&cd) * 4;
+        let chunk = step_frames(&cd) * 4;
         let ring = ring_chunks(&cd, chunk);
         assert_eq!(ring * chunk, 4 * 44100 * 4);
         let huge = Negotiated {
-            format: SampleFormat::FLOAT64_LE,
-            channels: 64,
+            spec: PcmSpec {
+                format: SampleFormat::FLOAT64_LE,
+                channels: 64,
+                rate: 384_000,
+            },
             ..negotiated(384_000, 64, 38400)
         };
-        let chunk = chunk_frames(&huge) * huge.bytes_per_frame();
+        let chunk = step_frames(&huge) * huge.bytes_per_frame();
         assert!(ring_chunks(&huge, chunk) * chunk <= RING_MAX_BYTES.max(4 * chunk));
     }
 }

@@ -4,6 +4,8 @@
 //! live display both show; [`tone`] is a generated source.
 
 pub mod capture;
+pub mod meter;
 pub mod player;
+pub mod recorder;
 pub mod source;
 pub mod tone;

@@ -1,0 +1,140 @@
+//! The recording loop: chunks from the capture thread ([`super::capture`]) go to the crash-safe
+//! writer ([`crate::output::writer`]) and the live display, every recovered overrun is reported
+//! with where it was and how much was lost, and whatever ends the recording (its duration, a
+//! signal, a write error) ends it through one path that stops the capture and finishes the file.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::device::pcm_io::{Gap, XrunCount};
+use crate::device::Direction;
+use crate::output::writer::{Container, RecordingWriter, Rollover, Target, Written};
+use crate::progress::{clock, Ui};
+use crate::spec::{frames_duration, frames_in, PcmSpec};
+use crate::stream::capture::{Capture, Next};
+use crate::stream::meter::{Meter, REDRAW};
+
+/// Where a recording goes and how it is split.
+#[derive(Clone, Debug)]
+pub struct OutputPlan {
+    pub target: Target,
+    pub container: Container,
+    /// Overwrite an existing file.
+    pub force: bool,
+    pub max_file_bytes: Option<u64>,
+    pub max_file_time: Option<Duration>,
+}
+
+/// What a finished recording holds.
+#[derive(Clone, Debug)]
+pub struct Recording {
+    pub written: Written,
+    /// What the device recorded in.
+    pub spec: PcmSpec,
+    pub xruns: XrunCount,
+    /// Audio lost to overruns and suspends, in all.
+    pub lost: Duration,
+    /// Wall time from the start of the loop to its end.
+    pub elapsed: Duration,
+    /// Ended by the stop flag (a signal) before its duration.
+    pub stopped: bool,
+}
+
+impl Recording {
+    /// How long the recorded audio is.
+    pub fn length(&self) -> Duration {
+        let frame = self.spec.bytes_per_frame().max(1) as u64;
+        frames_duration(self.written.data_bytes / frame, self.spec.rate)
+    }
+}
+
+/// Records from a running `capture` into `plan` until the capture ends (its duration, or the
+/// stop flag), or the output fails. Either way the capture is stopped and joined here, once.
+pub fn record(capture: Capture, plan: &OutputPlan, ui: &Ui) -> Result<Recording> {
+    let spec = capture.negotiated.spec;
+    let started = Instant::now();
+    let result = write_all(&capture, plan, spec, ui);
+    // The one place a recording's capture ends: at once when the output failed, otherwise
+    // after it delivered everything.
+    let ended = capture.finish();
+    let (written, lost) = result?;
+    let ended = ended?;
+    Ok(Recording {
+        written,
+        spec,
+        xruns: ended.xruns,
+        lost,
+        elapsed: started.elapsed(),
+        stopped: ended.stopped,
+    })
+}
+
+/// Creates the output and writes every chunk the capture delivers into it.
+fn write_all(
+    capture: &Capture,
+    plan: &OutputPlan,
+    spec: PcmSpec,
+    ui: &Ui,
+) -> Result<(Written, Duration)> {
+    let rollover = Rollover {
+        max_file_bytes: plan.max_file_bytes,
+        max_file_frames: plan.max_file_time.map(|t| frames_in(t, spec.rate)),
+    };
+    let mut out = RecordingWriter::create(
+        plan.target.clone(),
+        plan.container,
+        spec,
+        plan.force,
+        rollover,
+    )?;
+    let bar = ui.bar(None, "{spinner} {msg}");
+    let mut meter = Meter::new(spec, ui.live);
+    let mut lost = Duration::ZERO;
+    let mut overruns = 0u64;
+    let mut last_draw: Option<Instant> = None;
+    let bytes_per_second = (spec.bytes_per_frame() as f64 * f64::from(spec.rate)).max(1.0);
+    loop {
+        match capture.next(REDRAW) {
+            Next::Chunk(chunk) => {
+                meter.add(&chunk);
+                let result = out.write(&chunk);
+                capture.recycle(chunk);
+                result?;
+            }
+            Next::Idle => out.checkpoint()?,
+            Next::Ended => break,
+        }
+        for gap in capture.take_gaps() {
+            overruns += 1;
+            lost += gap.length;
+            report(ui, &bar, &gap, spec);
+        }
+        if ui.live && last_draw.is_none_or(|t| t.elapsed() >= REDRAW) {
+            last_draw = Some(Instant::now());
+            let seconds = out.data_bytes() as f64 / bytes_per_second;
+            let overruns = match overruns {
+                0 => String::new(),
+                n => format!("  {n} overrun{}", if n == 1 { "" } else { "s" }),
+            };
+            bar.set_message(format!(
+                "{}  {}  {}{overruns}",
+                clock(Duration::from_secs_f64(seconds)),
+                indicatif::HumanBytes(out.data_bytes()),
+                meter.take().unwrap_or_default(),
+            ));
+        }
+    }
+    // Gaps recovered after the last chunk was written.
+    for gap in capture.take_gaps() {
+        lost += gap.length;
+        report(ui, &bar, &gap, spec);
+    }
+    bar.finish_and_clear();
+    Ok((out.finish()?, lost))
+}
+
+fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
+    let at = frames_duration(gap.at_frame, spec.rate);
+    ui.warn(bar, gap.describe(Direction::Capture, at));
+}
