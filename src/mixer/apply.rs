@@ -262,7 +262,7 @@ fn run(elem: &Elem, op: Op, which: Scale) -> Result<()> {
 }
 
 /// The raw value a volume change puts a channel at, from its current raw value, clamped to
-/// the control's range:
+/// the control's range (taken in order when a driver reports it reversed; never panics):
 /// - raw: `N`, `N+`, `N-` (amixer);
 /// - percent on the linear scale: amixer's `convert_prange1`, a step being N% of the range;
 /// - percent on the mapped scale: alsamixer's `set_normalized_volume`, steps from the current
@@ -275,7 +275,7 @@ pub fn volume_target(
     amount: Amount,
     change: Change,
 ) -> i64 {
-    let (min, max) = control.raw_range();
+    let (min, max) = scale::ordered(control.raw_range());
     let sign = match change {
         Change::To => 0,
         Change::Up => 1,
@@ -284,19 +284,23 @@ pub fn volume_target(
     let target = match (amount, which) {
         (Amount::Raw(n), _) => match change {
             Change::To => n,
-            _ => current.saturating_add(sign * n),
+            _ => current.saturating_add(n.saturating_mul(sign)),
         },
         (Amount::Percent(p), Scale::Linear) => match change {
             Change::To => scale::linear_raw(p, min, max),
             // amixer adds convert_prange1(N) including the range's minimum, which is wrong for
             // ranges not starting at 0; the step here is N% of the range itself.
-            _ => current.saturating_add(sign * (scale::linear_raw(p, min, max) - min)),
+            _ => current.saturating_add(
+                scale::linear_raw(p, min, max)
+                    .saturating_sub(min)
+                    .saturating_mul(sign),
+            ),
         },
         (Amount::Percent(p), Scale::Mapped) => match change {
             Change::To => scale::raw_for_normalized(control, p / 100.0, Rounding::Nearest),
             _ => {
                 let delta = sign as f64 * p / 100.0;
-                let volume = (scale::normalized(control, current) + delta).clamp(0.0, 1.0);
+                let volume = scale::normalized(control, current) + delta;
                 let rounding = if delta > 0.0 {
                     Rounding::Up
                 } else {
@@ -314,14 +318,18 @@ pub fn volume_target(
                 _ => control
                     .raw_to_db(current)
                     .unwrap_or(db_min)
-                    .saturating_add(sign * db),
+                    .saturating_add(db.saturating_mul(sign)),
             };
+            // A driver may report the dB range reversed: the gain is kept between its ends.
             control
-                .db_to_raw(goal.clamp(db_min, db_max), change == Change::Up)
+                .db_to_raw(
+                    scale::clamp_between(goal, (db_min, db_max)),
+                    change == Change::Up,
+                )
                 .unwrap_or(current)
         }
     };
-    target.clamp(min, max)
+    scale::clamp_between(target, (min, max))
 }
 
 /// Sets an enumerated control: one item for every channel, or one per channel in order.
@@ -394,6 +402,42 @@ mod tests {
         assert_eq!(t(100, Amount::Raw(-5), Change::To), 0);
         assert_eq!(t(100, Amount::Raw(50), Change::Up), 150);
         assert_eq!(t(100, Amount::Raw(500), Change::Down), 0);
+    }
+
+    /// raw 100..0 and 0 dB..-45 dB: ranges a buggy driver reports the wrong way round.
+    struct Reversed;
+
+    impl VolumeScale for Reversed {
+        fn raw_range(&self) -> (i64, i64) {
+            (100, 0)
+        }
+        fn db_range(&self) -> Option<(i64, i64)> {
+            Some((0, -4500))
+        }
+        fn raw_to_db(&self, raw: i64) -> Option<i64> {
+            Some(raw * 45 - 4500)
+        }
+        fn db_to_raw(&self, db: i64, _: bool) -> Option<i64> {
+            Some((db + 4500) / 45)
+        }
+    }
+
+    #[test]
+    fn reversed_ranges_clamp_instead_of_panicking() {
+        let s = Reversed;
+        for which in [Scale::Mapped, Scale::Linear] {
+            let t = |cur, amount, change| volume_target(&s, which, cur, amount, change);
+            assert_eq!(t(50, Amount::Raw(500), Change::To), 100);
+            assert_eq!(t(50, Amount::Raw(-500), Change::To), 0);
+            assert_eq!(t(50, Amount::Raw(i64::MIN), Change::Down), 100);
+            assert_eq!(t(50, Amount::Percent(150.0), Change::To), 100);
+            assert_eq!(t(50, Amount::Percent(1e300), Change::Up), 100);
+            assert_eq!(t(50, Amount::Percent(1e300), Change::Down), 0);
+            // The gain is kept between the dB range's ends: 0 dB is raw 100.
+            assert_eq!(t(0, Amount::CentiDb(600), Change::To), 100);
+            assert_eq!(t(0, Amount::CentiDb(-9000), Change::To), 0);
+            assert_eq!(t(50, Amount::CentiDb(i64::MAX), Change::Up), 100);
+        }
     }
 
     #[test]
