@@ -6,6 +6,7 @@
 pub mod alsa_log;
 pub mod caps;
 pub mod cards;
+pub mod holder;
 pub mod params;
 pub mod xrun;
 
@@ -44,9 +45,13 @@ pub fn open_error(device: &str, direction: Direction, err: &alsa::Error) -> anyh
     );
     let errno = err.errno().abs();
     match errno {
-        libc::EBUSY => anyhow!(
-            "{what}: the device is in use by another program; stop it, or use a shared device such as 'default' or 'dmix'"
-        ),
+        libc::EBUSY => {
+            let holder = holder::describe(device, direction, std::path::Path::new("/proc"))
+                .unwrap_or_else(|| "another program".to_string());
+            anyhow!(
+                "{what}: the device is in use by {holder}; stop it, or use a shared device such as 'default' or 'dmix'"
+            )
+        }
         libc::EACCES | libc::EPERM => anyhow!(
             "{what}: permission denied; add your user to the 'audio' group or check the permissions of /dev/snd"
         ),
