@@ -6,6 +6,7 @@
 pub mod alsa_log;
 pub mod caps;
 pub mod cards;
+pub mod holder;
 pub mod negotiate;
 pub mod pcm_io;
 
@@ -26,7 +27,9 @@ pub fn direction_name(direction: Direction) -> &'static str {
     }
 }
 
-/// Opens a PCM in blocking mode. The error says which device failed, why, and what to try.
+/// Opens a PCM for blocking reads and writes. It is opened non-blocking, so a busy device
+/// fails at once (a blocking open of a busy hw device waits until its holder lets go), then
+/// switched to blocking mode. The error says which device failed, why, and what to try.
 pub fn open_pcm(device: &str, direction: Direction) -> Result<PCM> {
     let name = CString::new(device).map_err(|_| {
         anyhow!(
@@ -34,7 +37,38 @@ pub fn open_pcm(device: &str, direction: Direction) -> Result<PCM> {
             device.escape_debug()
         )
     })?;
-    PCM::open(&name, direction, false).map_err(|e| open_error(device, direction, &e))
+    let pcm = PCM::open(&name, direction, true).map_err(|e| open_error(device, direction, &e))?;
+    let Some(handle) = raw_handle(&pcm) else {
+        // Not reachable with the alsa crate this was built against (a unit test checks):
+        // open it again, blocking, as before.
+        drop(pcm);
+        return PCM::open(&name, direction, false).map_err(|e| open_error(device, direction, &e));
+    };
+    // SAFETY: `handle` is the open snd_pcm_t that `pcm` owns, and `pcm` is alive.
+    let rc = unsafe { alsa_sys::snd_pcm_nonblock(handle, 0) };
+    if rc < 0 {
+        return Err(anyhow!(
+            "cannot open {} device '{}': cannot switch it to blocking mode: {}; try another device",
+            direction_name(direction),
+            device.escape_debug(),
+            errno_text(-rc)
+        ));
+    }
+    Ok(pcm)
+}
+
+/// The `snd_pcm_t` a PCM owns. The alsa crate (0.12) neither wraps `snd_pcm_nonblock` nor
+/// hands out its handle, but its derived `Debug` prints the handle first
+/// (`PCM(0x55d0c3a1b2c0, Cell { value: false })`): the one way to it that assumes nothing about
+/// the struct's layout. `None` if that ever changes.
+fn raw_handle(pcm: &PCM) -> Option<*mut alsa_sys::snd_pcm_t> {
+    let text = format!("{pcm:?}");
+    let hex = text
+        .strip_prefix("PCM(0x")?
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .next()?;
+    let address = usize::from_str_radix(hex, 16).ok()?;
+    (address != 0).then(|| std::ptr::with_exposed_provenance_mut(address))
 }
 
 /// Turns a failed `snd_pcm_open` into the one-line message the user sees.
@@ -46,9 +80,13 @@ pub fn open_error(device: &str, direction: Direction, err: &alsa::Error) -> anyh
     );
     let errno = err.errno().abs();
     match errno {
-        libc::EBUSY => anyhow!(
-            "{what}: the device is in use by another program; stop it, or use a shared device such as 'default' or 'dmix'"
-        ),
+        libc::EBUSY => {
+            let holder = holder::describe(device, direction, std::path::Path::new("/proc"))
+                .unwrap_or_else(|| "another program".to_string());
+            anyhow!(
+                "{what}: the device is in use by {holder}; stop it, or use a shared device such as 'default' or 'dmix'"
+            )
+        }
         libc::EACCES | libc::EPERM => anyhow!(
             "{what}: permission denied; add your user to the 'audio' group or check the permissions of /dev/snd"
         ),
@@ -87,6 +125,23 @@ mod tests {
     fn errno_text_has_no_rust_suffix() {
         assert_eq!(errno_text(libc::ENOSPC), "No space left on device");
         assert_eq!(errno_text(-libc::EBUSY), "Device or resource busy");
+    }
+
+    #[test]
+    fn the_raw_handle_is_the_pcms_own() {
+        let name = CString::new("null").unwrap();
+        let pcm = PCM::open(&name, Direction::Playback, true).expect("open null");
+        let handle = raw_handle(&pcm).expect("the alsa crate's Debug still shows the handle");
+        // SAFETY: the handle `pcm` owns, while it is open.
+        let shown = unsafe { std::ffi::CStr::from_ptr(alsa_sys::snd_pcm_name(handle)) };
+        assert_eq!(shown.to_str(), Ok("null"));
+        assert_eq!(unsafe { alsa_sys::snd_pcm_nonblock(handle, 0) }, 0);
+        let pcm = open_pcm("null", Direction::Capture).expect("open null");
+        let handle = raw_handle(&pcm).unwrap();
+        assert_eq!(
+            unsafe { alsa_sys::snd_pcm_stream(handle) },
+            alsa_sys::SND_PCM_STREAM_CAPTURE
+        );
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Carrying out `set`: the parsed values become a list of per-channel operations, checked
-//! against what the control can do before anything changes, then applied in order (so
-//! `50% 5%+` steps from the 50%, as in amixer).
+//! against what the control can do before anything changes; then every value they touch is
+//! read and the operations are worked out in order on those values (so `50% 5%+` steps from
+//! the 50%, as in amixer), and only then written. If alsa-lib still fails a write part-way,
+//! the values read before are written back: a `set` changes all or nothing.
 
 use alsa::Direction;
 use anyhow::{anyhow, Result};
 
-use super::control::ElemScale;
 use super::raw::{channel_name, Elem};
 use super::scale::{self, Rounding, Scale, VolumeScale};
 use super::value::{self, Amount, Change, EnumChoice, Step, SwitchKind, SwitchState, Value};
@@ -35,10 +36,8 @@ pub fn apply(elem: &Elem, args: &[String], which: Scale) -> Result<()> {
     for step in &steps {
         ops.extend(plan(elem, step)?);
     }
-    for op in ops {
-        run(elem, op, which)?;
-    }
-    Ok(())
+    let writes = prepare(elem, &ops, which)?;
+    commit(elem, &writes)
 }
 
 fn dir_word(dir: Direction) -> &'static str {
@@ -227,42 +226,297 @@ fn plan(elem: &Elem, step: &Step) -> Result<Vec<Op>> {
     Ok(ops)
 }
 
-fn run(elem: &Elem, op: Op, which: Scale) -> Result<()> {
-    let failed = |e: alsa::Error| {
-        anyhow!(
-            "cannot set {} {} of '{}': {}",
-            dir_word(op.dir),
-            channel_name(op.channel),
-            elem.name(),
-            alsa_error_text(&e)
-        )
-    };
-    match op.value {
-        Value::Volume(amount, change) => {
-            let current = elem.volume(op.dir, op.channel).map_err(failed)?;
-            let view = ElemScale { elem, dir: op.dir };
-            let target = volume_target(&view, which, current, amount, change);
-            elem.set_volume(op.dir, op.channel, target).map_err(failed)
-        }
-        Value::Switch(_, state) => {
-            let on = match state {
-                SwitchState::On => true,
-                SwitchState::Off => false,
-                SwitchState::Toggle => {
-                    // A joined switch is one switch: toggling it per channel would undo itself.
-                    if !op.first && elem.has_switch_joined(op.dir) {
-                        return Ok(());
-                    }
-                    !elem.switch(op.dir, op.channel).map_err(failed)?
-                }
-            };
-            elem.set_switch(op.dir, op.channel, on).map_err(failed)
-        }
+/// A control as carrying out a plan needs it: each channel's volume, switch and item, how
+/// channels share one value, and each direction's volume arithmetic. [`Elem`] is one; tests
+/// implement it by hand (also to make a write fail part-way).
+pub trait Settable {
+    /// `Name` or `Name,INDEX`, for messages.
+    fn id(&self) -> String;
+    fn raw_range(&self, dir: Direction) -> (i64, i64);
+    fn db_range(&self, dir: Direction) -> Option<(i64, i64)>;
+    fn raw_to_db(&self, dir: Direction, raw: i64) -> Option<i64>;
+    fn db_to_raw(&self, dir: Direction, centi_db: i64, round_up: bool) -> Option<i64>;
+    fn volume(&self, dir: Direction, channel: u32) -> alsa::Result<i64>;
+    fn set_volume(&self, dir: Direction, channel: u32, raw: i64) -> alsa::Result<()>;
+    fn switch(&self, dir: Direction, channel: u32) -> alsa::Result<bool>;
+    fn set_switch(&self, dir: Direction, channel: u32, on: bool) -> alsa::Result<()>;
+    fn enum_item(&self, channel: u32) -> alsa::Result<u32>;
+    fn set_enum_item(&self, channel: u32, item: u32) -> alsa::Result<()>;
+    /// One volume (switch) for all channels of a direction.
+    fn volume_joined(&self, dir: Direction) -> bool;
+    fn switch_joined(&self, dir: Direction) -> bool;
+    /// One volume (switch) for playback and capture together.
+    fn common_volume(&self) -> bool;
+    fn common_switch(&self) -> bool;
+}
+
+impl Settable for Elem<'_> {
+    fn id(&self) -> String {
+        super::control::control_id(&self.name(), self.index())
+    }
+    fn raw_range(&self, dir: Direction) -> (i64, i64) {
+        self.volume_range(dir)
+    }
+    fn db_range(&self, dir: Direction) -> Option<(i64, i64)> {
+        Elem::db_range(self, dir)
+    }
+    fn raw_to_db(&self, dir: Direction, raw: i64) -> Option<i64> {
+        self.ask_vol_db(dir, raw)
+    }
+    fn db_to_raw(&self, dir: Direction, centi_db: i64, round_up: bool) -> Option<i64> {
+        self.ask_db_vol(dir, centi_db, round_up).ok()
+    }
+    fn volume(&self, dir: Direction, channel: u32) -> alsa::Result<i64> {
+        Elem::volume(self, dir, channel)
+    }
+    fn set_volume(&self, dir: Direction, channel: u32, raw: i64) -> alsa::Result<()> {
+        Elem::set_volume(self, dir, channel, raw)
+    }
+    fn switch(&self, dir: Direction, channel: u32) -> alsa::Result<bool> {
+        Elem::switch(self, dir, channel)
+    }
+    fn set_switch(&self, dir: Direction, channel: u32, on: bool) -> alsa::Result<()> {
+        Elem::set_switch(self, dir, channel, on)
+    }
+    fn enum_item(&self, channel: u32) -> alsa::Result<u32> {
+        Elem::enum_item(self, channel)
+            .ok_or_else(|| alsa::Error::new("snd_mixer_selem_get_enum_item", libc::EINVAL))
+    }
+    fn set_enum_item(&self, channel: u32, item: u32) -> alsa::Result<()> {
+        Elem::set_enum_item(self, channel, item)
+    }
+    fn volume_joined(&self, dir: Direction) -> bool {
+        self.has_volume_joined(dir)
+    }
+    fn switch_joined(&self, dir: Direction) -> bool {
+        self.has_switch_joined(dir)
+    }
+    fn common_volume(&self) -> bool {
+        self.has_common_volume()
+    }
+    fn common_switch(&self) -> bool {
+        self.has_common_switch()
     }
 }
 
+/// One direction of a [`Settable`], as the volume arithmetic needs it.
+struct DirScale<'c, C: Settable> {
+    control: &'c C,
+    dir: Direction,
+}
+
+impl<C: Settable> VolumeScale for DirScale<'_, C> {
+    fn raw_range(&self) -> (i64, i64) {
+        self.control.raw_range(self.dir)
+    }
+    fn db_range(&self) -> Option<(i64, i64)> {
+        self.control.db_range(self.dir)
+    }
+    fn raw_to_db(&self, raw: i64) -> Option<i64> {
+        self.control.raw_to_db(self.dir, raw)
+    }
+    fn db_to_raw(&self, centi_db: i64, round_up: bool) -> Option<i64> {
+        self.control.db_to_raw(self.dir, centi_db, round_up)
+    }
+}
+
+/// Where a value lives in alsa-lib: a common volume or switch is kept as playback's, a joined
+/// one as channel 0's (as alsa-lib's simple mixer does), so every channel sharing it is one slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Volume(Direction, u32),
+    Switch(Direction, u32),
+    Item(u32),
+}
+
+/// A slot's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Setting {
+    Volume(i64),
+    Switch(bool),
+    Item(u32),
+}
+
+/// One slot's value before the change and after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Write {
+    slot: Slot,
+    before: Setting,
+    after: Setting,
+}
+
+/// The direction a volume is kept in: playback's for a common volume.
+fn volume_dir(c: &impl Settable, dir: Direction) -> Direction {
+    if c.common_volume() {
+        Direction::Playback
+    } else {
+        dir
+    }
+}
+
+fn volume_slot(c: &impl Settable, dir: Direction, channel: u32) -> Slot {
+    let dir = volume_dir(c, dir);
+    Slot::Volume(dir, if c.volume_joined(dir) { 0 } else { channel })
+}
+
+fn switch_slot(c: &impl Settable, dir: Direction, channel: u32) -> Slot {
+    let dir = if c.common_switch() {
+        Direction::Playback
+    } else {
+        dir
+    };
+    Slot::Switch(dir, if c.switch_joined(dir) { 0 } else { channel })
+}
+
+fn describe_slot(slot: Slot) -> String {
+    match slot {
+        Slot::Volume(dir, channel) => {
+            format!("the {} volume of {}", dir_word(dir), channel_name(channel))
+        }
+        Slot::Switch(dir, channel) => {
+            format!("the {} switch of {}", dir_word(dir), channel_name(channel))
+        }
+        Slot::Item(channel) => format!("the item of {}", channel_name(channel)),
+    }
+}
+
+fn read_slot(c: &impl Settable, slot: Slot) -> alsa::Result<Setting> {
+    match slot {
+        Slot::Volume(dir, channel) => c.volume(dir, channel).map(Setting::Volume),
+        Slot::Switch(dir, channel) => c.switch(dir, channel).map(Setting::Switch),
+        Slot::Item(channel) => c.enum_item(channel).map(Setting::Item),
+    }
+}
+
+fn write_slot(c: &impl Settable, slot: Slot, setting: Setting) -> alsa::Result<()> {
+    match (slot, setting) {
+        (Slot::Volume(dir, channel), Setting::Volume(raw)) => c.set_volume(dir, channel, raw),
+        (Slot::Switch(dir, channel), Setting::Switch(on)) => c.set_switch(dir, channel, on),
+        (Slot::Item(channel), Setting::Item(item)) => c.set_enum_item(channel, item),
+        // A slot only ever holds its own kind of setting (see `prepare`).
+        _ => Err(alsa::Error::new(
+            "alsatool: mismatched mixer setting",
+            libc::EINVAL,
+        )),
+    }
+}
+
+/// The write for `slot`, reading its current value the first time the plan reaches it.
+fn slot_write<'w>(
+    c: &impl Settable,
+    writes: &'w mut Vec<Write>,
+    slot: Slot,
+) -> Result<&'w mut Write> {
+    let index = match writes.iter().position(|w| w.slot == slot) {
+        Some(index) => index,
+        None => {
+            let now = read_slot(c, slot).map_err(|e| {
+                anyhow!(
+                    "cannot read {} of '{}': {}; nothing was changed",
+                    describe_slot(slot),
+                    c.id(),
+                    alsa_error_text(&e)
+                )
+            })?;
+            writes.push(Write {
+                slot,
+                before: now,
+                after: now,
+            });
+            writes.len() - 1
+        }
+    };
+    Ok(&mut writes[index])
+}
+
+/// Works out what the operations leave every slot they touch at, in order (so `50% 5%+` steps
+/// from the 50%), from values read before anything is written. Nothing is changed here.
+fn prepare(c: &impl Settable, ops: &[Op], which: Scale) -> Result<Vec<Write>> {
+    let mut writes = Vec::new();
+    for op in ops {
+        match op.value {
+            Value::Volume(amount, change) => {
+                let dir = volume_dir(c, op.dir);
+                let range = c.raw_range(dir);
+                if scale::is_reversed(range) {
+                    return Err(anyhow!(
+                        "'{}' cannot take a volume: its driver reports the {} range reversed ({} to {}), so alsa-lib ignores every value written; nothing was changed; report it to the driver's maintainers",
+                        c.id(),
+                        dir_word(dir),
+                        range.0,
+                        range.1
+                    ));
+                }
+                let write = slot_write(c, &mut writes, volume_slot(c, op.dir, op.channel))?;
+                if let Setting::Volume(current) = write.after {
+                    let view = DirScale { control: c, dir };
+                    let target = volume_target(&view, which, current, amount, change);
+                    write.after = Setting::Volume(target);
+                }
+            }
+            Value::Switch(_, state) => {
+                // A joined switch is one switch: toggling it per channel would undo itself.
+                if state == SwitchState::Toggle && !op.first && c.switch_joined(op.dir) {
+                    continue;
+                }
+                let slot = switch_slot(c, op.dir, op.channel);
+                let write = slot_write(c, &mut writes, slot)?;
+                if let Setting::Switch(on) = write.after {
+                    write.after = Setting::Switch(match state {
+                        SwitchState::On => true,
+                        SwitchState::Off => false,
+                        SwitchState::Toggle => !on,
+                    });
+                }
+            }
+        }
+    }
+    Ok(writes)
+}
+
+/// Writes every changed slot in order. When a write fails, every slot written so far (and the
+/// one that failed) is put back to its value from before, so a failed `set` changes nothing.
+fn commit(c: &impl Settable, writes: &[Write]) -> Result<()> {
+    for (done, w) in writes.iter().enumerate() {
+        if w.after == w.before {
+            continue;
+        }
+        let Err(e) = write_slot(c, w.slot, w.after) else {
+            continue;
+        };
+        let mut not_restored = Vec::new();
+        for earlier in writes[..=done].iter().rev() {
+            if earlier.after == earlier.before {
+                continue;
+            }
+            if let Err(e) = write_slot(c, earlier.slot, earlier.before) {
+                not_restored.push(format!(
+                    "{} ({})",
+                    describe_slot(earlier.slot),
+                    alsa_error_text(&e)
+                ));
+            }
+        }
+        let id = c.id();
+        let outcome = if not_restored.is_empty() {
+            "the values from before are restored".to_string()
+        } else {
+            format!(
+                "restoring the values from before failed too for {}, so '{id}' may be part-changed; check it with `alsatool mixer get '{id}'`",
+                not_restored.join(", ")
+            )
+        };
+        return Err(anyhow!(
+            "cannot set {} of '{id}': {}; {outcome}",
+            describe_slot(w.slot),
+            alsa_error_text(&e)
+        ));
+    }
+    Ok(())
+}
+
 /// The raw value a volume change puts a channel at, from its current raw value, clamped to
-/// the control's range:
+/// the control's range (taken in order when a driver reports it reversed; never panics):
 /// - raw: `N`, `N+`, `N-` (amixer);
 /// - percent on the linear scale: amixer's `convert_prange1`, a step being N% of the range;
 /// - percent on the mapped scale: alsamixer's `set_normalized_volume`, steps from the current
@@ -275,7 +529,7 @@ pub fn volume_target(
     amount: Amount,
     change: Change,
 ) -> i64 {
-    let (min, max) = control.raw_range();
+    let (min, max) = scale::ordered(control.raw_range());
     let sign = match change {
         Change::To => 0,
         Change::Up => 1,
@@ -284,19 +538,23 @@ pub fn volume_target(
     let target = match (amount, which) {
         (Amount::Raw(n), _) => match change {
             Change::To => n,
-            _ => current.saturating_add(sign * n),
+            _ => current.saturating_add(n.saturating_mul(sign)),
         },
         (Amount::Percent(p), Scale::Linear) => match change {
             Change::To => scale::linear_raw(p, min, max),
             // amixer adds convert_prange1(N) including the range's minimum, which is wrong for
             // ranges not starting at 0; the step here is N% of the range itself.
-            _ => current.saturating_add(sign * (scale::linear_raw(p, min, max) - min)),
+            _ => current.saturating_add(
+                scale::linear_raw(p, min, max)
+                    .saturating_sub(min)
+                    .saturating_mul(sign),
+            ),
         },
         (Amount::Percent(p), Scale::Mapped) => match change {
             Change::To => scale::raw_for_normalized(control, p / 100.0, Rounding::Nearest),
             _ => {
                 let delta = sign as f64 * p / 100.0;
-                let volume = (scale::normalized(control, current) + delta).clamp(0.0, 1.0);
+                let volume = scale::normalized(control, current) + delta;
                 let rounding = if delta > 0.0 {
                     Rounding::Up
                 } else {
@@ -314,14 +572,18 @@ pub fn volume_target(
                 _ => control
                     .raw_to_db(current)
                     .unwrap_or(db_min)
-                    .saturating_add(sign * db),
+                    .saturating_add(db.saturating_mul(sign)),
             };
+            // A driver may report the dB range reversed: the gain is kept between its ends.
             control
-                .db_to_raw(goal.clamp(db_min, db_max), change == Change::Up)
+                .db_to_raw(
+                    scale::clamp_between(goal, (db_min, db_max)),
+                    change == Change::Up,
+                )
                 .unwrap_or(current)
         }
     };
-    target.clamp(min, max)
+    scale::clamp_between(target, (min, max))
 }
 
 /// Sets an enumerated control: one item for every channel, or one per channel in order.
@@ -361,6 +623,7 @@ fn apply_enum(elem: &Elem, args: &[String]) -> Result<()> {
         ))
         .into());
     }
+    let mut writes = Vec::new();
     for (position, &channel) in channels.iter().enumerate() {
         let index = match indexes.len() {
             1 => indexes[0],
@@ -369,21 +632,320 @@ fn apply_enum(elem: &Elem, args: &[String]) -> Result<()> {
                 None => break,
             },
         };
-        elem.set_enum_item(channel, index).map_err(|e| {
-            anyhow!(
-                "cannot set '{id}' to '{}': {}",
-                items[index as usize],
-                alsa_error_text(&e)
-            )
-        })?;
+        slot_write(elem, &mut writes, Slot::Item(channel))?.after = Setting::Item(index);
     }
-    Ok(())
+    commit(elem, &writes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::mixer::scale::tests::{dummy, RawOnly};
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    use Direction::{Capture, Playback};
+
+    /// A two-channel control in memory: raw 0..100 without dB, a switch per direction, whose
+    /// writes (counted from 0, restores included) fail where `failing` says.
+    struct Fake {
+        range: (i64, i64),
+        volumes: RefCell<BTreeMap<(Direction, u32), i64>>,
+        switches: RefCell<BTreeMap<(Direction, u32), bool>>,
+        switch_joined: bool,
+        common: bool,
+        failing: Vec<usize>,
+        read_fails: bool,
+        writes: RefCell<Vec<String>>,
+    }
+
+    impl Fake {
+        fn new() -> Fake {
+            let mut volumes = BTreeMap::new();
+            let mut switches = BTreeMap::new();
+            for dir in [Playback, Capture] {
+                for channel in [0, 1] {
+                    volumes.insert((dir, channel), 70);
+                    switches.insert((dir, channel), true);
+                }
+            }
+            Fake {
+                range: (0, 100),
+                volumes: RefCell::new(volumes),
+                switches: RefCell::new(switches),
+                switch_joined: false,
+                common: false,
+                failing: Vec::new(),
+                read_fails: false,
+                writes: RefCell::new(Vec::new()),
+            }
+        }
+
+        /// Records a write; whether it fails.
+        fn write(&self, what: String) -> alsa::Result<()> {
+            let mut writes = self.writes.borrow_mut();
+            let n = writes.len();
+            writes.push(what);
+            if self.failing.contains(&n) {
+                Err(alsa::Error::new("snd_mixer_selem_set_volume", libc::EIO))
+            } else {
+                Ok(())
+            }
+        }
+
+        fn volumes(&self) -> Vec<i64> {
+            self.volumes.borrow().values().copied().collect()
+        }
+
+        fn switches(&self) -> Vec<bool> {
+            self.switches.borrow().values().copied().collect()
+        }
+    }
+
+    impl Settable for Fake {
+        fn id(&self) -> String {
+            "Master".into()
+        }
+        fn raw_range(&self, _: Direction) -> (i64, i64) {
+            self.range
+        }
+        fn db_range(&self, _: Direction) -> Option<(i64, i64)> {
+            None
+        }
+        fn raw_to_db(&self, _: Direction, _: i64) -> Option<i64> {
+            None
+        }
+        fn db_to_raw(&self, _: Direction, _: i64, _: bool) -> Option<i64> {
+            None
+        }
+        fn volume(&self, dir: Direction, channel: u32) -> alsa::Result<i64> {
+            if self.read_fails {
+                return Err(alsa::Error::new("snd_mixer_selem_get_volume", libc::EIO));
+            }
+            Ok(self.volumes.borrow()[&(dir, channel)])
+        }
+        fn set_volume(&self, dir: Direction, channel: u32, raw: i64) -> alsa::Result<()> {
+            self.write(format!("{} {channel} volume {raw}", dir_word(dir)))?;
+            self.volumes.borrow_mut().insert((dir, channel), raw);
+            Ok(())
+        }
+        fn switch(&self, dir: Direction, channel: u32) -> alsa::Result<bool> {
+            Ok(self.switches.borrow()[&(dir, channel)])
+        }
+        fn set_switch(&self, dir: Direction, channel: u32, on: bool) -> alsa::Result<()> {
+            self.write(format!("{} {channel} switch {on}", dir_word(dir)))?;
+            let mut switches = self.switches.borrow_mut();
+            if self.switch_joined {
+                for c in [0, 1] {
+                    switches.insert((dir, c), on);
+                }
+            } else {
+                switches.insert((dir, channel), on);
+            }
+            Ok(())
+        }
+        fn enum_item(&self, _: u32) -> alsa::Result<u32> {
+            Err(alsa::Error::new(
+                "snd_mixer_selem_get_enum_item",
+                libc::EINVAL,
+            ))
+        }
+        fn set_enum_item(&self, _: u32, _: u32) -> alsa::Result<()> {
+            Err(alsa::Error::new(
+                "snd_mixer_selem_set_enum_item",
+                libc::EINVAL,
+            ))
+        }
+        fn volume_joined(&self, _: Direction) -> bool {
+            false
+        }
+        fn switch_joined(&self, _: Direction) -> bool {
+            self.switch_joined
+        }
+        fn common_volume(&self) -> bool {
+            self.common
+        }
+        fn common_switch(&self) -> bool {
+            false
+        }
+    }
+
+    fn op(dir: Direction, channel: u32, value: Value) -> Op {
+        Op {
+            dir,
+            channel,
+            value,
+            first: channel == 0,
+        }
+    }
+
+    fn raw(n: i64, change: Change) -> Value {
+        Value::Volume(Amount::Raw(n), change)
+    }
+
+    fn switch(state: SwitchState) -> Value {
+        Value::Switch(SwitchKind::Any, state)
+    }
+
+    /// `30 5+ off` on both playback channels.
+    fn three_steps() -> Vec<Op> {
+        vec![
+            op(Playback, 0, raw(30, Change::To)),
+            op(Playback, 1, raw(30, Change::To)),
+            op(Playback, 0, raw(5, Change::Up)),
+            op(Playback, 1, raw(5, Change::Up)),
+            op(Playback, 0, switch(SwitchState::Off)),
+            op(Playback, 1, switch(SwitchState::Off)),
+        ]
+    }
+
+    #[test]
+    fn prepare_works_out_every_step_before_writing() {
+        let c = Fake::new();
+        let writes = prepare(&c, &three_steps(), Scale::Mapped).unwrap();
+        assert!(c.writes.borrow().is_empty(), "prepare writes nothing");
+        assert_eq!(
+            writes,
+            [
+                Write {
+                    slot: Slot::Volume(Playback, 0),
+                    before: Setting::Volume(70),
+                    after: Setting::Volume(35)
+                },
+                Write {
+                    slot: Slot::Volume(Playback, 1),
+                    before: Setting::Volume(70),
+                    after: Setting::Volume(35)
+                },
+                Write {
+                    slot: Slot::Switch(Playback, 0),
+                    before: Setting::Switch(true),
+                    after: Setting::Switch(false)
+                },
+                Write {
+                    slot: Slot::Switch(Playback, 1),
+                    before: Setting::Switch(true),
+                    after: Setting::Switch(false)
+                },
+            ]
+        );
+        commit(&c, &writes).unwrap();
+        assert_eq!(c.volumes(), [35, 35, 70, 70]);
+        assert_eq!(c.switches(), [false, false, true, true]);
+    }
+
+    #[test]
+    fn unchanged_slots_are_not_written() {
+        let c = Fake::new();
+        let ops = [
+            op(Playback, 0, raw(10, Change::Up)),
+            op(Playback, 0, raw(10, Change::Down)),
+        ];
+        let writes = prepare(&c, &ops, Scale::Mapped).unwrap();
+        commit(&c, &writes).unwrap();
+        assert!(c.writes.borrow().is_empty(), "{:?}", c.writes.borrow());
+    }
+
+    #[test]
+    fn a_write_failing_part_way_restores_what_was_written() {
+        let mut c = Fake::new();
+        c.failing = vec![2]; // the first switch write
+        let writes = prepare(&c, &three_steps(), Scale::Mapped).unwrap();
+        let err = commit(&c, &writes).unwrap_err().to_string();
+        assert!(
+            err.contains("cannot set the playback switch of Front Left of 'Master'")
+                && err.contains("the values from before are restored"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1);
+        assert_eq!(c.volumes(), [70, 70, 70, 70]);
+        assert_eq!(c.switches(), [true, true, true, true]);
+        assert_eq!(
+            *c.writes.borrow(),
+            [
+                "playback 0 volume 35",
+                "playback 1 volume 35",
+                "playback 0 switch false",
+                // Restores, newest first; the failed write is restored too.
+                "playback 0 switch true",
+                "playback 1 volume 70",
+                "playback 0 volume 70",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_restore_says_the_control_may_be_part_changed() {
+        let mut c = Fake::new();
+        c.failing = vec![1, 3]; // Front Right's volume, then Front Left's restore
+        let writes = prepare(&c, &three_steps(), Scale::Mapped).unwrap();
+        let err = commit(&c, &writes).unwrap_err().to_string();
+        assert!(
+            err.contains("cannot set the playback volume of Front Right of 'Master'")
+                && err.contains("failed too for the playback volume of Front Left")
+                && err.contains("may be part-changed")
+                && err.contains("alsatool mixer get 'Master'"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1);
+        assert_eq!(c.volumes(), [35, 70, 70, 70]);
+    }
+
+    #[test]
+    fn a_failed_read_changes_nothing() {
+        let mut c = Fake::new();
+        c.read_fails = true;
+        let err = prepare(&c, &three_steps(), Scale::Mapped)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("cannot read the playback volume of Front Left of 'Master'")
+                && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert!(c.writes.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_reversed_raw_range_refuses_volumes_before_anything_changes() {
+        let mut c = Fake::new();
+        c.range = (100, 0);
+        let ops = [
+            op(Playback, 0, switch(SwitchState::Off)),
+            op(Playback, 0, raw(30, Change::To)),
+        ];
+        let err = prepare(&c, &ops, Scale::Mapped).unwrap_err().to_string();
+        assert!(
+            err.contains("reports the playback range reversed (100 to 0)")
+                && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert!(c.writes.borrow().is_empty());
+        // Switches alone still work.
+        let writes = prepare(&c, &ops[..1], Scale::Mapped).unwrap();
+        commit(&c, &writes).unwrap();
+        assert_eq!(c.switches(), [false, true, true, true]);
+    }
+
+    #[test]
+    fn a_joined_switch_toggles_once_and_a_common_volume_is_playbacks() {
+        let mut c = Fake::new();
+        c.switch_joined = true;
+        let ops = [
+            op(Playback, 0, switch(SwitchState::Toggle)),
+            op(Playback, 1, switch(SwitchState::Toggle)),
+        ];
+        let writes = prepare(&c, &ops, Scale::Mapped).unwrap();
+        assert_eq!(writes.len(), 1);
+        commit(&c, &writes).unwrap();
+        assert_eq!(c.switches(), [false, false, true, true]);
+
+        let mut c = Fake::new();
+        c.common = true;
+        let writes = prepare(&c, &[op(Capture, 1, raw(5, Change::Down))], Scale::Mapped).unwrap();
+        assert_eq!(writes[0].slot, Slot::Volume(Playback, 1));
+        assert_eq!(writes[0].after, Setting::Volume(65));
+    }
 
     #[test]
     fn raw_values_and_steps_clamp() {
@@ -394,6 +956,42 @@ mod tests {
         assert_eq!(t(100, Amount::Raw(-5), Change::To), 0);
         assert_eq!(t(100, Amount::Raw(50), Change::Up), 150);
         assert_eq!(t(100, Amount::Raw(500), Change::Down), 0);
+    }
+
+    /// raw 100..0 and 0 dB..-45 dB: ranges a buggy driver reports the wrong way round.
+    struct Reversed;
+
+    impl VolumeScale for Reversed {
+        fn raw_range(&self) -> (i64, i64) {
+            (100, 0)
+        }
+        fn db_range(&self) -> Option<(i64, i64)> {
+            Some((0, -4500))
+        }
+        fn raw_to_db(&self, raw: i64) -> Option<i64> {
+            Some(raw * 45 - 4500)
+        }
+        fn db_to_raw(&self, db: i64, _: bool) -> Option<i64> {
+            Some((db + 4500) / 45)
+        }
+    }
+
+    #[test]
+    fn reversed_ranges_clamp_instead_of_panicking() {
+        let s = Reversed;
+        for which in [Scale::Mapped, Scale::Linear] {
+            let t = |cur, amount, change| volume_target(&s, which, cur, amount, change);
+            assert_eq!(t(50, Amount::Raw(500), Change::To), 100);
+            assert_eq!(t(50, Amount::Raw(-500), Change::To), 0);
+            assert_eq!(t(50, Amount::Raw(i64::MIN), Change::Down), 100);
+            assert_eq!(t(50, Amount::Percent(150.0), Change::To), 100);
+            assert_eq!(t(50, Amount::Percent(1e300), Change::Up), 100);
+            assert_eq!(t(50, Amount::Percent(1e300), Change::Down), 0);
+            // The gain is kept between the dB range's ends: 0 dB is raw 100.
+            assert_eq!(t(0, Amount::CentiDb(600), Change::To), 100);
+            assert_eq!(t(0, Amount::CentiDb(-9000), Change::To), 0);
+            assert_eq!(t(50, Amount::CentiDb(i64::MAX), Change::Up), 100);
+        }
     }
 
     #[test]

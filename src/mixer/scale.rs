@@ -60,6 +60,24 @@ fn round_dir(x: f64, rounding: Rounding) -> i64 {
     }
 }
 
+/// A range with its ends in order: a driver may report its minimum above its maximum, and
+/// `i64::clamp` panics on such a range.
+pub fn ordered((a, b): (i64, i64)) -> (i64, i64) {
+    (a.min(b), a.max(b))
+}
+
+/// `x` limited to the range between `a` and `b`, in whichever order they come.
+pub fn clamp_between(x: i64, range: (i64, i64)) -> i64 {
+    let (lo, hi) = ordered(range);
+    x.clamp(lo, hi)
+}
+
+/// Whether a raw range is reversed (minimum above maximum): a driver bug; alsa-lib ignores
+/// every value written to such a control.
+pub fn is_reversed((min, max): (i64, i64)) -> bool {
+    min > max
+}
+
 /// The dB range alsamixer maps with: only a non-empty one counts.
 fn usable_db_range(scale: &impl VolumeScale) -> Option<(i64, i64)> {
     scale.db_range().filter(|(min, max)| min < max)
@@ -70,27 +88,27 @@ pub fn linear_percent(raw: i64, min: i64, max: i64) -> i64 {
     if max == min {
         return 0;
     }
-    rint((raw - min) as f64 / (max - min) as f64 * 100.0)
+    rint((raw as f64 - min as f64) / (max as f64 - min as f64) * 100.0)
 }
 
 /// The raw value amixer sets for a percent (`convert_prange1`): nearest step, at least one
 /// step above the bottom for any positive percent, not yet clamped.
 pub fn linear_raw(percent: f64, min: i64, max: i64) -> i64 {
-    let mut steps = rint(percent * (max - min) as f64 * 0.01);
+    let mut steps = rint(percent * (max as f64 - min as f64) * 0.01);
     if steps == 0 && percent > 0.0 {
         steps = 1;
     }
-    steps + min
+    steps.saturating_add(min)
 }
 
 /// alsamixer's normalized position (0..1) of a gain in a dB range with `min < max`.
 pub fn mapped_from_db(centi_db: i64, (min, max): (i64, i64)) -> f64 {
-    if max - min <= MAX_LINEAR_DB_SCALE * 100 {
-        return (centi_db - min) as f64 / (max - min) as f64;
+    if max.saturating_sub(min) <= MAX_LINEAR_DB_SCALE * 100 {
+        return (centi_db as f64 - min as f64) / (max as f64 - min as f64);
     }
-    let mut normalized = 10f64.powf((centi_db - max) as f64 / 6000.0);
+    let mut normalized = 10f64.powf((centi_db as f64 - max as f64) / 6000.0);
     if min != DB_GAIN_MUTE {
-        let min_norm = 10f64.powf((min - max) as f64 / 6000.0);
+        let min_norm = 10f64.powf((min as f64 - max as f64) / 6000.0);
         normalized = (normalized - min_norm) / (1.0 - min_norm);
     }
     normalized
@@ -99,15 +117,15 @@ pub fn mapped_from_db(centi_db: i64, (min, max): (i64, i64)) -> f64 {
 /// The gain alsamixer asks for to put a dB-range control at `volume` (0..1), before alsa-lib
 /// turns it into a raw step (`set_normalized_volume`).
 pub fn mapped_to_db(volume: f64, (min, max): (i64, i64), rounding: Rounding) -> i64 {
-    if max - min <= MAX_LINEAR_DB_SCALE * 100 {
-        return round_dir(volume * (max - min) as f64, rounding) + min;
+    if max.saturating_sub(min) <= MAX_LINEAR_DB_SCALE * 100 {
+        return round_dir(volume * (max as f64 - min as f64), rounding).saturating_add(min);
     }
     let mut volume = volume;
     if min != DB_GAIN_MUTE {
-        let min_norm = 10f64.powf((min - max) as f64 / 6000.0);
+        let min_norm = 10f64.powf((min as f64 - max as f64) / 6000.0);
         volume = volume * (1.0 - min_norm) + min_norm;
     }
-    round_dir(6000.0 * volume.log10(), rounding) + max
+    round_dir(6000.0 * volume.log10(), rounding).saturating_add(max)
 }
 
 /// alsamixer's normalized position (0..1) of a raw value (`get_normalized_volume`).
@@ -118,26 +136,33 @@ pub fn normalized(scale: &impl VolumeScale, raw: i64) -> f64 {
             None => 0.0,
         };
     }
-    let (min, max) = scale.raw_range();
+    let (min, max) = ordered(scale.raw_range());
     if min == max {
         return 0.0;
     }
-    (raw - min) as f64 / (max - min) as f64
+    (raw as f64 - min as f64) / (max as f64 - min as f64)
 }
 
-/// The raw value alsamixer sets for `volume` (0..1) (`set_normalized_volume`), clamped.
+/// The raw value alsamixer sets for `volume` (0..1) (`set_normalized_volume`), clamped (a
+/// reversed raw range is taken in order; NaN is the bottom).
 pub fn raw_for_normalized(scale: &impl VolumeScale, volume: f64, rounding: Rounding) -> i64 {
-    let (min, max) = scale.raw_range();
-    let volume = volume.clamp(0.0, 1.0);
+    let (min, max) = ordered(scale.raw_range());
+    let volume = if volume.is_nan() {
+        0.0
+    } else {
+        volume.clamp(0.0, 1.0)
+    };
     let raw = match usable_db_range(scale) {
         Some(range) => {
             let db = mapped_to_db(volume, range, rounding);
             // alsa-lib rounds up for dir > 0, otherwise down.
             scale
                 .db_to_raw(db, rounding == Rounding::Up)
-                .unwrap_or_else(|| round_dir(volume * (max - min) as f64, rounding) + min)
+                .unwrap_or_else(|| {
+                    round_dir(volume * (max as f64 - min as f64), rounding).saturating_add(min)
+                })
         }
-        None => round_dir(volume * (max - min) as f64, rounding) + min,
+        None => round_dir(volume * (max as f64 - min as f64), rounding).saturating_add(min),
     };
     raw.clamp(min, max)
 }
@@ -346,6 +371,46 @@ pub(crate) mod tests {
             );
         }
         assert_eq!(percent(&RawOnly(5, 5), Scale::Mapped, 5), 0);
+    }
+
+    /// A driver that reports its ranges the wrong way round.
+    struct Reversed;
+
+    impl VolumeScale for Reversed {
+        fn raw_range(&self) -> (i64, i64) {
+            (100, 0)
+        }
+        fn db_range(&self) -> Option<(i64, i64)> {
+            Some((0, -4500))
+        }
+        fn raw_to_db(&self, raw: i64) -> Option<i64> {
+            Some(raw * 45 - 4500)
+        }
+        fn db_to_raw(&self, db: i64, _: bool) -> Option<i64> {
+            Some((db + 4500) / 45)
+        }
+    }
+
+    #[test]
+    fn reversed_ranges_do_not_panic() {
+        assert_eq!(ordered((100, 0)), (0, 100));
+        assert_eq!(ordered((-5, 5)), (-5, 5));
+        assert_eq!(clamp_between(150, (100, 0)), 100);
+        assert_eq!(clamp_between(-1, (100, 0)), 0);
+        assert!(is_reversed((1, 0)) && !is_reversed((0, 0)) && !is_reversed((0, 1)));
+        // A reversed dB range is not usable for the mapped scale: linear raw steps instead.
+        assert_eq!(raw_for_normalized(&Reversed, 0.5, Rounding::Nearest), 50);
+        assert_eq!(raw_for_normalized(&Reversed, 2.0, Rounding::Nearest), 100);
+        assert_eq!(raw_for_normalized(&Reversed, f64::NAN, Rounding::Up), 0);
+        assert_eq!(percent(&Reversed, Scale::Mapped, 25), 25);
+        let _ = percent(&Reversed, Scale::Linear, 25);
+        // Ranges too wide for i64 arithmetic.
+        let wide = RawOnly(i64::MIN, i64::MAX);
+        let _ = raw_for_normalized(&wide, 1.0, Rounding::Nearest);
+        assert_eq!(linear_raw(100.0, 10, i64::MAX), i64::MAX);
+        let _ = percent(&wide, Scale::Mapped, 0);
+        let _ = mapped_to_db(0.0, (DB_GAIN_MUTE, -100), Rounding::Down);
+        let _ = mapped_to_db(0.5, (i64::MIN, i64::MAX), Rounding::Down);
     }
 
     #[test]

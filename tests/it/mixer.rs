@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::util::{Pulse, TestEnv};
+use crate::util::{Pulse, Run, TestEnv};
 
 fn pulse_env() -> (TestEnv, Pulse) {
     let pulse = Pulse::start();
@@ -377,4 +377,209 @@ fn quiet_set_prints_nothing_and_still_sets() {
     run.success().stderr_is_empty();
     assert!(run.output.stdout.is_empty(), "{}", run.stdout());
     assert_eq!(sink_percents(&pulse), vec![40, 40]);
+}
+
+#[test]
+fn list_all_also_shows_inactive_controls() {
+    // The pulse plugin has no inactive controls, so `--all` lists exactly what the plain list
+    // does (an inactive control needs a kernel driver: the kernel bench's territory).
+    let (env, _pulse) = pulse_env();
+    let plain = env.run(&["mixer", "-d", "pulse"]);
+    plain.success();
+    let all = env.run(&["mixer", "-d", "pulse", "--all"]);
+    all.success().stderr_is_empty();
+    assert_eq!(all.stdout(), plain.stdout());
+    assert!(!all.stdout().contains("(inactive)"), "{}", all.stdout());
+    let json = env
+        .run(&["mixer", "--all", "--json", "-d", "pulse"])
+        .success()
+        .json();
+    let controls = json["controls"].as_array().unwrap();
+    let ids: Vec<&str> = controls.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(
+        ids.contains(&"Master") && ids.contains(&"Capture"),
+        "{ids:?}"
+    );
+    assert!(controls.iter().all(|c| c["active"] == true));
+}
+
+#[test]
+fn set_json_prints_the_new_state_as_get_json_does() {
+    let (env, _pulse) = pulse_env();
+    let set = env
+        .run(&[
+            "mixer", "-d", "pulse", "set", "Master", "25%", "mute", "--json",
+        ])
+        .success()
+        .json();
+    let get = env
+        .run(&["mixer", "-d", "pulse", "get", "Master", "--json"])
+        .success()
+        .json();
+    assert_eq!(set, get);
+    assert_eq!(set["device"], "pulse");
+    assert_eq!(set["playback"]["channels"][0]["percent"], 25);
+    assert_eq!(set["playback"]["channels"][1]["switch"], false);
+    // Every documented field is there.
+    for key in [
+        "id",
+        "name",
+        "index",
+        "active",
+        "capabilities",
+        "playback",
+        "capture",
+        "capture_exclusive_group",
+        "enum",
+    ] {
+        assert!(set.get(key).is_some(), "no {key}: {set}");
+    }
+    for key in [
+        "mono",
+        "volume",
+        "has_switch",
+        "volume_joined",
+        "switch_joined",
+        "channels",
+    ] {
+        assert!(
+            set["playback"].get(key).is_some(),
+            "no playback.{key}: {set}"
+        );
+    }
+}
+
+#[test]
+fn the_other_switch_words_and_channel_lists() {
+    let (env, pulse) = pulse_env();
+    env.run(&["mixer", "-d", "pulse", "set", "Master", "off"])
+        .success();
+    env.run(&["mixer", "-d", "pulse", "set", "Master", "on"])
+        .success();
+    assert!(!sink_muted(&pulse));
+    env.run(&["mixer", "-d", "pulse", "set", "Master", "mute"])
+        .success();
+    env.run(&["mixer", "-d", "pulse", "set", "Master", "unmute"])
+        .success();
+    assert!(!sink_muted(&pulse));
+    env.run(&["mixer", "-d", "pulse", "set", "Capture", "norec"])
+        .success();
+    assert!(source_muted(&pulse));
+    env.run(&["mixer", "-d", "pulse", "set", "Capture", "rec"])
+        .success();
+    assert!(!source_muted(&pulse));
+    // A channel word before a comma: `front,50%` sets both front channels.
+    env.run(&["mixer", "-d", "pulse", "set", "Master", "front,50%"])
+        .success();
+    assert_eq!(sink_percents(&pulse), [50, 50]);
+}
+
+#[test]
+fn a_set_failing_in_a_later_step_changes_nothing() {
+    let (env, pulse) = pulse_env();
+    pulse.pactl_text(&["set-sink-volume", "@DEFAULT_SINK@", "40%"]);
+    env.run(&[
+        "mixer", "-d", "pulse", "set", "Master", "30%", "mute", "1%,2%,3%",
+    ])
+    .fails_with(&["3 values", "2 channels"]);
+    assert_eq!(sink_percents(&pulse), [40, 40]);
+    assert!(!sink_muted(&pulse));
+    env.run(&[
+        "mixer", "-d", "pulse", "set", "Capture", "20%", "nocap", "mute",
+    ])
+    .fails_with(&["no playback switch"]);
+    assert_eq!(source_percents(&pulse), [100, 100]);
+    assert!(!source_muted(&pulse));
+}
+
+/// Builds a shared object that makes alsa-lib's first `snd_mixer_selem_set_playback_switch`
+/// fail with EIO and passes every later call on: a write failing after others succeeded.
+fn failing_switch_shim(env: &TestEnv) -> std::path::PathBuf {
+    crate::util::require_tool("cc");
+    let source = env.path("fail_switch.c");
+    crate::util::write_file(
+        &source,
+        br#"#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+typedef int (*set_switch_fn)(void *, int, int);
+static int calls;
+int snd_mixer_selem_set_playback_switch(void *elem, int channel, int value) {
+    set_switch_fn real = (set_switch_fn)dlsym(RTLD_NEXT, "snd_mixer_selem_set_playback_switch");
+    if (calls++ == 0 || !real)
+        return -EIO;
+    return real(elem, channel, value);
+}
+"#,
+    );
+    let shim = env.path("fail_switch.so");
+    let source_text = source.display().to_string();
+    let shim_text = shim.display().to_string();
+    env.run_tool(
+        "cc",
+        &["-shared", "-fPIC", "-o", &shim_text, &source_text, "-ldl"],
+    )
+    .success();
+    shim
+}
+
+#[test]
+fn a_write_failing_part_way_is_rolled_back() {
+    let (env, pulse) = pulse_env();
+    let shim = failing_switch_shim(&env);
+    pulse.pactl_text(&["set-sink-volume", "@DEFAULT_SINK@", "70%", "60%"]);
+    // Both volumes are written (pulse sees 30%), then the switch fails: the volumes go back.
+    let args = ["mixer", "-d", "pulse", "set", "Master", "30%", "mute"];
+    let mut cmd = env.alsatool();
+    cmd.env("LD_PRELOAD", &shim).args(args);
+    Run::of(&mut cmd, &args)
+        .fails_with(&[
+            "cannot set the playback switch of Front Left of 'Master'",
+            "Input/output error",
+            "the values from before are restored",
+        ])
+        .code_is(1);
+    assert_eq!(sink_percents(&pulse), [70, 60], "rolled back");
+    assert!(!sink_muted(&pulse));
+    let sget = amixer_sget(&env, "Master");
+    assert!(
+        sget.contains("Front Left: Playback 45875 [70%] [on]"),
+        "{sget}"
+    );
+    // Without the shim the same set goes through.
+    env.run(&args).success();
+    assert_eq!(sink_percents(&pulse), [30, 30]);
+    assert!(sink_muted(&pulse));
+}
+
+/// Starts `mixer watch` with `-v` and waits until it listens.
+fn start_watch(env: &TestEnv) -> std::process::Child {
+    let mut child = env
+        .alsatool()
+        .args(["-v", "mixer", "-d", "pulse", "watch"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start watch");
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let started = lines.any(|l| l.map(|l| l.contains("watching 'pulse'")).unwrap_or(false));
+    assert!(started, "watch did not start");
+    // Keep reading so the child never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    child
+}
+
+#[test]
+fn watch_ends_cleanly_on_sigterm_and_sighup() {
+    let (env, _pulse) = pulse_env();
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let mut child = start_watch(&env);
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = crate::util::wait_for_exit(&mut child, Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("watch did not end on signal {signal}"));
+        assert_eq!(status.code(), Some(0), "signal {signal}");
+    }
 }
