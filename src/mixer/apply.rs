@@ -640,7 +640,7 @@ fn apply_enum(elem: &Elem, args: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mixer::scale::tests::{dummy, RawOnly};
+    use crate::mixer::scale::tests::{dummy, RawOnly, Reversed};
     use std::cell::RefCell;
     use std::collections::BTreeMap;
 
@@ -956,24 +956,6 @@ mod tests {
         assert_eq!(t(100, Amount::Raw(-5), Change::To), 0);
         assert_eq!(t(100, Amount::Raw(50), Change::Up), 150);
         assert_eq!(t(100, Amount::Raw(500), Change::Down), 0);
-    }
-
-    /// raw 100..0 and 0 dB..-45 dB: ranges a buggy driver reports the wrong way round.
-    struct Reversed;
-
-    impl VolumeScale for Reversed {
-        fn raw_range(&self) -> (i64, i64) {
-            (100, 0)
-        }
-        fn db_range(&self) -> Option<(i64, i64)> {
-            Some((0, -4500))
-        }
-        fn raw_to_db(&self, raw: i64) -> Option<i64> {
-            Some(raw * 45 - 4500)
-        }
-        fn db_to_raw(&self, db: i64, _: bool) -> Option<i64> {
-            Some((db + 4500) / 45)
-        }
     }
 
     #[test]

@@ -373,8 +373,8 @@ pub(crate) mod tests {
         assert_eq!(percent(&RawOnly(5, 5), Scale::Mapped, 5), 0);
     }
 
-    /// A driver that reports its ranges the wrong way round.
-    struct Reversed;
+    /// raw 100..0 and 0 dB..-45 dB: a driver that reports its ranges the wrong way round.
+    pub(crate) struct Reversed;
 
     impl VolumeScale for Reversed {
         fn raw_range(&self) -> (i64, i64) {
