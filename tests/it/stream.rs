@@ -20,6 +20,19 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// `record -q -d null -t raw ARGS -`, with the audio on a pipe.
+fn record_raw_from_null(env: &TestEnv, args: &[&str]) -> std::process::Child {
+    env.alsatool()
+        .args(["record", "-q", "-d", "null", "-t", "raw"])
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn send(child: &std::process::Child, signal: libc::c_int) {
     // SAFETY: a plain kill(2) on our own child's pid.
     unsafe { libc::kill(child.id() as libc::pid_t, signal) };
@@ -74,15 +87,9 @@ fn capture_memory_is_bounded_in_bytes_at_any_channel_count() {
     // 256 channels of 64-bit float at 192 kHz: 393 MB a second. Before the bound, each 100 ms
     // step alone took 39 MB and the ring four of them.
     let env = TestEnv::new();
-    let mut child = env
-        .alsatool()
-        .args([
-            "record",
-            "-q",
-            "-d",
-            "null",
-            "-t",
-            "raw",
+    let mut child = record_raw_from_null(
+        &env,
+        &[
             "-f",
             "FLOAT64_LE",
             "-c",
@@ -91,13 +98,8 @@ fn capture_memory_is_bounded_in_bytes_at_any_channel_count() {
             "192000",
             "--duration",
             "1",
-            "-",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+    );
     let pid = child.id();
     let mut stdout = child.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
@@ -124,26 +126,7 @@ fn capture_memory_is_bounded_in_bytes_at_any_channel_count() {
 fn a_duration_too_long_to_count_records_and_stops_on_ctrl_c() {
     // 2^46 s at 2^16 Hz: frames times bytes overflowed, asked for 0 bytes and spun.
     let env = TestEnv::new();
-    let mut child = env
-        .alsatool()
-        .args([
-            "record",
-            "-q",
-            "-d",
-            "null",
-            "-t",
-            "raw",
-            "-r",
-            "65536",
-            "--duration",
-            "70368744177664",
-            "-",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = record_raw_from_null(&env, &["-r", "65536", "--duration", "70368744177664"]);
     let mut stdout = child.stdout.take().unwrap();
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0usize;
