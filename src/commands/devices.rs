@@ -34,14 +34,14 @@ fn wanted_directions(playback_only: bool, capture_only: bool) -> Vec<Direction> 
 }
 
 #[derive(Serialize)]
-struct Listing {
+struct DeviceListing {
     cards: Vec<Card>,
     pcm_names: Vec<PcmName>,
 }
 
 fn list(out: &mut impl Write, directions: &[Direction], json: bool) -> Result<()> {
     let wanted: Vec<&str> = directions.iter().map(|d| direction_name(*d)).collect();
-    let mut listing = Listing {
+    let mut listing = DeviceListing {
         cards: cards::list_cards()?,
         pcm_names: cards::list_pcm_names()?,
     };

@@ -63,7 +63,7 @@ fn snapshot(mixer: &Mixer) -> Vec<Control> {
 }
 
 #[derive(Serialize)]
-struct Listing<'a> {
+struct ControlListing<'a> {
     device: &'a str,
     controls: Vec<Control>,
 }
@@ -82,7 +82,7 @@ fn list(out: &mut impl Write, device: &str, all: bool, json: bool, which: Scale)
         .filter(|c| all || c.active)
         .collect();
     if json {
-        serde_json::to_writer_pretty(&mut *out, &Listing { device, controls })?;
+        serde_json::to_writer_pretty(&mut *out, &ControlListing { device, controls })?;
         writeln!(out)?;
         return Ok(());
     }
