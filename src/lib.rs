@@ -3,14 +3,18 @@
 //! The library holds everything; `main.rs` only parses and exits. Layout:
 //! - [`cli`]: the clap definitions, and nothing else knows about clap;
 //! - [`commands`]: one file per subcommand, wiring the modules below together;
-//! - [`device`]: opening PCMs, parameter negotiation, capabilities, xrun recovery, card listing;
-//! - [`format`] and [`samples`]: sample formats and the per-sample kernels; [`convert`]: format
-//!   and channel conversion where a device does not take a file's;
-//! - [`audio_file`]: reading files to play, writing recordings; [`mixer`]: mixer controls;
-//! - [`playback`]: the device side of `play` (negotiate, stream, drain); [`tone`]: a sine source;
-//! - [`capture`]: the capture thread and the ring between it and the writer;
-//! - [`progress`]: bars, meters and notes on stderr; [`signals`]: Ctrl-C and friends;
-//! - [`exit_codes`]: what the process returns.
+//! - [`spec`]: what a stream of PCM bytes is ([`spec::PcmSpec`]) and frame arithmetic;
+//! - [`sample`]: sample formats, one sample as a number, conversion, peaks;
+//! - [`device`]: opening PCMs, the one negotiation, the one place of PCM I/O ([`device::pcm_io`]:
+//!   xruns and the stop flag), capabilities, cards;
+//! - [`stream`]: the per-period loops: [`stream::player`], [`stream::capture`] and
+//!   [`stream::recorder`], with the [`stream::source::PcmSource`] they play and the meter;
+//! - [`input`]: what play reads (files, pipes, decoders); [`container`]: WAV and AU headers;
+//! - [`output`]: recordings that stay valid whatever ends them; [`mixer`]: mixer controls;
+//! - [`progress`]: bars, notes and warnings on stderr; [`signals`]: Ctrl-C and friends;
+//! - [`error_text`] and [`exit_codes`]: what the user reads and what the process returns.
+//!
+//! Playback: input → source → stream → device; capture: device → capture → recorder → output.
 
 pub mod cli;
 pub mod commands;
