@@ -6,7 +6,7 @@
 use std::fs;
 use std::io::Write;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::util::{
     assert_bytes, file_pcm, file_pcm_quoted, noise, require_tool, run_with_stdin, sox_tone,
@@ -635,7 +635,7 @@ fn interrupt(child: &std::process::Child, signal: i32) {
 }
 
 #[test]
-fn ctrl_c_and_sigterm_stop_playback_at_once_with_130() {
+fn ctrl_c_sigterm_and_sighup_stop_playback_at_once_with_130() {
     let pulse = Pulse::start();
     let mut env = TestEnv::new();
     env.use_pulse(&pulse);
@@ -654,37 +654,34 @@ fn ctrl_c_and_sigterm_stop_playback_at_once_with_130() {
         &["-r", "48000", "-c", "2", "-b", "16"],
         "0.2",
     );
+    let sine = &["play", "-d", "pulse", "--sine", "440"][..];
     for (args, signal, after_ms) in [
-        (
-            &["play", "-d", "pulse", "--sine", "440"][..],
-            libc::SIGINT,
-            1500,
-        ),
+        (sine, libc::SIGINT, 1500),
         (
             &["play", "-d", "pulse", "long.wav", "long.wav"][..],
             libc::SIGINT,
             1500,
         ),
-        (
-            &["play", "-d", "pulse", "--sine", "440"][..],
-            libc::SIGTERM,
-            1500,
-        ),
+        (sine, libc::SIGTERM, 1500),
+        // README: SIGHUP stops like Ctrl-C (signals.rs raises the same flag).
+        (sine, libc::SIGHUP, 1500),
         (&["play", "-d", "pulse", "short.wav"][..], libc::SIGINT, 900),
     ] {
-        let mut child: std::process::Child = env
-            .alsatool()
-            .args(args)
-            .stdin(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = env.spawn(args, Stdio::null());
         std::thread::sleep(Duration::from_millis(after_ms));
         assert!(child.try_wait().unwrap().is_none(), "{args:?} ended early");
         interrupt(&child, signal);
+        // At once: what is buffered is dropped, not played out (the device buffer is well
+        // under a second, PulseAudio's drain more than one).
+        let signalled = Instant::now();
         let status = wait_for_exit(&mut child, Duration::from_secs(5))
-            .unwrap_or_else(|| panic!("{args:?} did not stop within 5 s"));
-        assert_eq!(status.code(), Some(130), "{args:?}");
+            .unwrap_or_else(|| panic!("{args:?} did not stop within 5 s of signal {signal}"));
+        let took = signalled.elapsed();
+        assert!(
+            took <= Duration::from_secs(1),
+            "{args:?} took {took:?} to stop after signal {signal}"
+        );
+        assert_eq!(status.code(), Some(130), "{args:?} after signal {signal}");
         let mut stderr = String::new();
         std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
         assert!(stderr.is_empty(), "{stderr}");
@@ -716,10 +713,9 @@ fn a_stalled_producer_causes_underruns_that_are_recovered_and_counted() {
     env.use_pulse(&pulse);
     // The pulse plugin reports underruns only when asked to.
     env.add_asoundrc("pcm.pulse_xrun { type pulse handle_underrun true }");
-    let mut child = env
-        .alsatool()
-        .args([
-            "-v",
+    // Not -v: lost audio is worth a line without it (as the recorder's overruns are).
+    let mut child = env.spawn(
+        &[
             "play",
             "-d",
             "pulse_xrun",
@@ -734,11 +730,9 @@ fn a_stalled_producer_causes_underruns_that_are_recovered_and_counted() {
             "--buffer-time",
             "100000",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+        Stdio::piped(),
+    );
     let mut stdin = child.stdin.take().unwrap();
     // The plugin notices an underrun only some time after it happened: stall three times.
     for _ in 0..3 {
@@ -751,7 +745,84 @@ fn a_stalled_producer_causes_underruns_that_are_recovered_and_counted() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert!(status.success(), "{stderr}");
-    assert!(stderr.contains("underrun"), "{stderr}");
+    // Without a terminal, one warning line per underrun, then a summary with their count.
+    let warnings = stderr
+        .lines()
+        .filter(|l| l.starts_with("alsatool: warning: ") && is_underrun_line(l))
+        .count();
+    assert!(warnings >= 1, "no underrun warning line:\n{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .all(|l| !l.contains("underrun at") || is_underrun_line(l)),
+        "an underrun line of another shape:\n{stderr}"
+    );
+    let counts: Vec<usize> = stderr
+        .lines()
+        .filter(|l| !is_underrun_line(l))
+        .filter_map(underruns_counted)
+        .collect();
+    assert_eq!(
+        counts,
+        [warnings],
+        "one summary counting the {warnings} warning line(s):\n{stderr}"
+    );
+}
+
+#[test]
+fn the_underrun_line_matchers_match_the_agreed_shapes() {
+    assert!(is_underrun_line(
+        "alsatool: warning: underrun at 0:02: about 0.5 s of silence"
+    ));
+    assert!(is_underrun_line("underrun at 12:59: about 10 s of silence"));
+    for not in [
+        "underrun at 0:2: about 0.5 s of silence",
+        "underrun at :02: about 0.5 s of silence",
+        "underrun at 0:02: about s of silence",
+        "underrun at 0:02 about 0.5 s of silence",
+        "2 underruns: the device ran out of audio and was restarted",
+    ] {
+        assert!(!is_underrun_line(not), "{not}");
+    }
+    assert_eq!(
+        underruns_counted("alsatool: warning: 12 underruns: about 1.5 s of silence"),
+        Some(12)
+    );
+    assert_eq!(underruns_counted("1 underrun: …"), Some(1));
+    assert_eq!(underruns_counted("no count here"), None);
+}
+
+/// N in a line saying `N underrun(s)`.
+fn underruns_counted(line: &str) -> Option<usize> {
+    let at = line.find(" underrun")?;
+    let before = &line[..at];
+    let start = before
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    before[start..].parse().ok()
+}
+
+/// Whether `line` holds `underrun at M:SS: about X.X s of silence` (the regex
+/// `underrun at [0-9]+:[0-9]{2}: about [0-9.]+ s of silence`).
+fn is_underrun_line(line: &str) -> bool {
+    let digits =
+        |s: &str, allowed: &dyn Fn(char) -> bool| s.find(|c: char| !allowed(c)).unwrap_or(s.len());
+    line.match_indices("underrun at ").any(|(at, m)| {
+        let rest = &line[at + m.len()..];
+        let minutes = digits(rest, &|c| c.is_ascii_digit());
+        if minutes == 0 || !rest[minutes..].starts_with(':') {
+            return false;
+        }
+        let rest = &rest[minutes + 1..];
+        if digits(rest, &|c| c.is_ascii_digit()) != 2 {
+            return false;
+        }
+        let Some(rest) = rest[2..].strip_prefix(": about ") else {
+            return false;
+        };
+        let amount = digits(rest, &|c| c.is_ascii_digit() || c == '.');
+        amount > 0 && rest[amount..].starts_with(" s of silence")
+    })
 }
 
 #[test]
