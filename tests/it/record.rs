@@ -573,3 +573,100 @@ fn verbose_says_what_the_device_took() {
         "{stderr}"
     );
 }
+
+/// One traced system call from `strace -f -tt`: the thread, the time of day in seconds, and
+/// the line from the call's name on.
+struct Traced<'a> {
+    tid: u32,
+    at: f64,
+    call: &'a str,
+}
+
+fn parse_strace(log: &str) -> Vec<Traced<'_>> {
+    log.lines()
+        .filter_map(|line| {
+            let (tid, rest) = line.split_once(' ')?;
+            let (time, call) = rest.split_once(' ')?;
+            let mut hms = time.split(':').map(|f| f.parse::<f64>().ok());
+            let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+            Some(Traced {
+                tid: tid.parse().ok()?,
+                at: h * 3600.0 + m * 60.0 + s,
+                call,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn fdatasync_runs_about_once_a_second_on_a_thread_of_its_own() {
+    require_tool("strace");
+    let (_pulse, env) = pulse_env();
+    let log = env.path("strace.log");
+    let log_text = log.display().to_string();
+    env.run_tool(
+        "strace",
+        &[
+            "-f",
+            "-tt",
+            "-e",
+            "trace=fdatasync,prctl,write,pwrite64",
+            "-o",
+            &log_text,
+            env!("CARGO_BIN_EXE_alsatool"),
+            "record",
+            "-d",
+            "pulse",
+            "--duration",
+            "4.5",
+            "take.wav",
+        ],
+    )
+    .success();
+    let wav = assert_finished_wav(&env.path("take.wav"));
+    assert_eq!(wav.actual_data, 9 * BYTES_PER_SECOND / 2);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let calls = parse_strace(&text);
+    let name_of = |tid: u32| {
+        calls
+            .iter()
+            .filter(|c| c.tid == tid)
+            .find_map(|c| c.call.strip_prefix("prctl(PR_SET_NAME, \""))
+            .and_then(|rest| rest.split('"').next())
+    };
+    let syncs: Vec<&Traced> = calls
+        .iter()
+        .filter(|c| c.call.starts_with("fdatasync("))
+        .collect();
+    // Once a second over 4.5 s of recording: at 1, 2, 3 and 4 s (give or take one).
+    assert!(
+        (3..=6).contains(&syncs.len()),
+        "{} fdatasync calls in 4.5 s:\n{text}",
+        syncs.len()
+    );
+    for pair in syncs.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            (0.8..=1.5).contains(&gap),
+            "{gap:.3} s between two fdatasync calls:\n{text}"
+        );
+    }
+    // All on one thread, named for it, that writes nothing: not the writer, which rewrites the
+    // header with pwrite64.
+    let syncer = syncs[0].tid;
+    assert!(syncs.iter().all(|c| c.tid == syncer), "{text}");
+    assert_eq!(name_of(syncer), Some("fdatasync"), "{text}");
+    let writers: Vec<u32> = calls
+        .iter()
+        .filter(|c| c.call.starts_with("pwrite64(") || c.call.starts_with("write("))
+        .map(|c| c.tid)
+        .collect();
+    assert!(
+        calls.iter().any(|c| c.call.starts_with("pwrite64(")),
+        "no header rewrite traced:\n{text}"
+    );
+    assert!(
+        !writers.contains(&syncer),
+        "the fdatasync thread also writes:\n{text}"
+    );
+}
