@@ -8,8 +8,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use crate::util::{
-    assert_bytes, file_pcm, require_tool, run_with_stdin, terminal_shows, write_file, Pulse, Run,
-    TestEnv,
+    assert_bytes, file_pcm, require_tool, run_for_cpu_time, run_with_stdin, terminal_shows,
+    write_file, Pulse, Run, TestEnv,
 };
 
 /// Runs a tool that makes or measures test files, failing the test if it fails.
@@ -339,6 +339,33 @@ fn start_and_duration_inside_compressed_files() {
     let (run, part) = play(&env, &["--start", "0:02.5", "long.mp3"]);
     run.success();
     assert_bytes(&part, &whole[110_250 * 4..], "MP3 from 2.5 s");
+}
+
+#[test]
+fn start_seeks_through_the_index_instead_of_decoding_what_it_skips() {
+    let env = TestEnv::new();
+    // Four minutes of noise (FLAC cannot shrink it): a full decode costs seconds of CPU.
+    sox_file(
+        &env,
+        "long.flac",
+        &["-r", "44100", "-b", "16", "-c", "2"],
+        &["synth", "4:00", "whitenoise", "vol", "0.5"],
+    );
+    let cpu = |args: &[&str]| {
+        let mut cmd = env.alsatool();
+        cmd.args(args);
+        let (status, seconds) = run_for_cpu_time(&mut cmd);
+        assert!(status.success(), "{args:?}: {status}");
+        seconds
+    };
+    let full = cpu(&["play", "-d", "null", "long.flac"]);
+    // The last 5 s of 240 (2%): with a seek it costs about that share of the full decode plus
+    // start-up, decoding the 235 s before it would cost nearly all of it.
+    let near_end = cpu(&["play", "-d", "null", "--start", "3:55", "long.flac"]);
+    assert!(
+        near_end <= full / 10.0,
+        "--start 3:55 took {near_end:.3} s of CPU, a full decode {full:.3} s"
+    );
 }
 
 #[test]

@@ -561,6 +561,32 @@ pub fn terminal_shows(env: &TestEnv, args: &[&str], fragment: &str) -> String {
     text
 }
 
+/// Runs `cmd` to its end (no input, output discarded) and returns its exit status and the CPU
+/// time, user plus system, that it used (from wait4(2): the child's own, not inherited).
+// The child is reaped by wait4 (for its rusage), not by Child::wait.
+#[allow(clippy::zombie_processes)]
+pub fn run_for_cpu_time(cmd: &mut Command) -> (std::process::ExitStatus, f64) {
+    use std::os::unix::process::ExitStatusExt;
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", cmd.get_program()));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value; wait4 fills it in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child with valid out-pointers; `child` is not waited on again.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        std::process::ExitStatus::from_raw(status),
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+    )
+}
+
 /// Runs alsatool with `stdin` piped in.
 pub fn run_with_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
     let mut child = env.spawn(args, Stdio::piped());
