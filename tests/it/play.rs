@@ -23,11 +23,12 @@ fn sox(env: &TestEnv, args: &[&str]) {
     );
 }
 
-/// Makes a WAV of noise with sox: `spec` are sox's format options (-b, -e, -c, -r).
-fn sox_wav(env: &TestEnv, name: &str, spec: &[&str], seconds: &str) -> Vec<u8> {
+/// Makes a WAV of noise with sox: `spec` are sox's format options (-b, -e, -c, -r), as one
+/// string.
+fn sox_wav(env: &TestEnv, name: &str, spec: &str, seconds: &str) -> Vec<u8> {
     let path = env.path(name);
     let mut args = vec!["-n"];
-    args.extend_from_slice(spec);
+    args.extend(spec.split_whitespace());
     let path_text = path.display().to_string();
     args.extend_from_slice(&[&path_text, "synth", seconds, "whitenoise", "vol", "0.7"]);
     sox(env, &args);
@@ -37,26 +38,17 @@ fn sox_wav(env: &TestEnv, name: &str, spec: &[&str], seconds: &str) -> Vec<u8> {
 #[test]
 fn wav_files_reach_the_device_bit_for_bit_like_aplay() {
     let env = TestEnv::new();
-    let corpus: &[(&str, &[&str])] = &[
-        (
-            "u8.wav",
-            &["-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned"],
-        ),
-        ("s16.wav", &["-r", "44100", "-c", "2", "-b", "16"]),
-        ("s24.wav", &["-r", "48000", "-c", "2", "-b", "24"]),
-        ("s32.wav", &["-r", "96000", "-c", "1", "-b", "32"]),
-        (
-            "f32.wav",
-            &["-r", "48000", "-c", "2", "-b", "32", "-e", "float"],
-        ),
-        (
-            "f64.wav",
-            &["-r", "48000", "-c", "2", "-b", "64", "-e", "float"],
-        ),
-        ("six.wav", &["-r", "48000", "-c", "6", "-b", "16"]),
-        ("six24.wav", &["-r", "48000", "-c", "6", "-b", "24"]),
-        ("alaw.wav", &["-r", "8000", "-c", "1", "-e", "a-law"]),
-        ("ulaw.wav", &["-r", "8000", "-c", "2", "-e", "u-law"]),
+    let corpus: &[(&str, &str)] = &[
+        ("u8.wav", "-r 8000 -c 1 -b 8 -e unsigned"),
+        ("s16.wav", "-r 44100 -c 2 -b 16"),
+        ("s24.wav", "-r 48000 -c 2 -b 24"),
+        ("s32.wav", "-r 96000 -c 1 -b 32"),
+        ("f32.wav", "-r 48000 -c 2 -b 32 -e float"),
+        ("f64.wav", "-r 48000 -c 2 -b 64 -e float"),
+        ("six.wav", "-r 48000 -c 6 -b 16"),
+        ("six24.wav", "-r 48000 -c 6 -b 24"),
+        ("alaw.wav", "-r 8000 -c 1 -e a-law"),
+        ("ulaw.wav", "-r 8000 -c 2 -e u-law"),
     ];
     for (name, spec) in corpus {
         let wav = sox_wav(&env, name, spec, "0.37");
@@ -151,23 +143,14 @@ fn extensible_24_in_32_with_unknown_chunks_plays_bit_for_bit() {
 #[test]
 fn a_cut_off_recording_plays_what_is_there() {
     let env = TestEnv::new();
-    let wav = sox_wav(
-        &env,
-        "full.wav",
-        &["-r", "8000", "-c", "2", "-b", "16"],
-        "0.5",
-    );
+    let wav = sox_wav(&env, "full.wav", "-r 8000 -c 2 -b 16", "0.5");
     // Cut mid-frame: the header still claims the whole length.
     let cut = &wav[..wav.len() - 1001];
     write_file(&env.path("cut.wav"), cut);
     let out = env.path("out.raw");
     let run = env.run(&["-v", "play", "-d", &file_pcm(&out), "cut.wav"]);
     run.success();
-    assert!(
-        run.stderr().contains("ends before its header says"),
-        "{}",
-        run.stderr()
-    );
+    run.stderr_contains("ends before its header says");
     let data = wav_data(cut);
     let whole = data.len() / 4 * 4;
     assert_bytes(&fs::read(&out).unwrap(), &data[..whole], "output");
@@ -243,12 +226,7 @@ fn start_and_duration_cut_the_right_bytes() {
 #[test]
 fn standard_input_wav_streamed_wav_and_raw() {
     let env = TestEnv::new();
-    let wav = sox_wav(
-        &env,
-        "x.wav",
-        &["-r", "22050", "-c", "2", "-b", "16"],
-        "0.4",
-    );
+    let wav = sox_wav(&env, "x.wav", "-r 22050 -c 2 -b 16", "0.4");
     let data = wav_data(&wav);
     let out = env.path("out.raw");
     let device = file_pcm(&out);
@@ -278,9 +256,9 @@ fn standard_input_wav_streamed_wav_and_raw() {
 #[test]
 fn files_of_one_format_play_back_to_back_on_one_open_device() {
     let env = TestEnv::new();
-    let spec = ["-r", "48000", "-c", "2", "-b", "16"];
-    let a = wav_data(&sox_wav(&env, "a.wav", &spec, "0.31"));
-    let b = wav_data(&sox_wav(&env, "b.wav", &spec, "0.17"));
+    let spec = "-r 48000 -c 2 -b 16";
+    let a = wav_data(&sox_wav(&env, "a.wav", spec, "0.31"));
+    let b = wav_data(&sox_wav(&env, "b.wav", spec, "0.17"));
     let out = env.path("out.raw");
     let run = env.run(&["-v", "play", "-d", &file_pcm(&out), "a.wav", "b.wav"]);
     run.success();
@@ -299,16 +277,11 @@ fn files_of_different_formats_reopen_the_device() {
     let env = TestEnv::new();
     // The file plugin names its output after the rate and format it was opened with.
     let device = file_pcm(&env.path("out_%r_%f.raw"));
-    let a = wav_data(&sox_wav(
-        &env,
-        "a.wav",
-        &["-r", "48000", "-c", "2", "-b", "16"],
-        "0.2",
-    ));
+    let a = wav_data(&sox_wav(&env, "a.wav", "-r 48000 -c 2 -b 16", "0.2"));
     let b = wav_data(&sox_wav(
         &env,
         "b.wav",
-        &["-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned"],
+        "-r 8000 -c 1 -b 8 -e unsigned",
         "0.2",
     ));
     let run = env.run(&["-v", "play", "-d", &device, "a.wav", "b.wav"]);
@@ -342,14 +315,14 @@ struct Converted {
 /// Defines the PCM `restricted` as `definition`, in which `{}` stands for the file plugin (a
 /// quoted slave `pcm`) that records what reaches it, makes a WAV of noise with sox's `spec`,
 /// plays it with -v through `restricted`, and asserts that -v says `conversion`.
-fn play_converted(definition: &str, spec: &[&str], conversion: &str) -> Converted {
+fn play_converted(definition: &str, spec: &str, conversion: &str) -> Converted {
     let mut env = TestEnv::new();
     let out = env.path("out.raw");
     env.add_asoundrc(&definition.replace("{}", &file_pcm_quoted(&out)));
     let wav = sox_wav(&env, "in.wav", spec, "0.3");
     let run = env.run(&["-v", "play", "-d", "restricted", "in.wav"]);
     run.success();
-    assert!(run.stderr().contains(conversion), "{}", run.stderr());
+    run.stderr_contains(conversion);
     Converted {
         stderr: run.stderr(),
         data: wav_data(&wav),
@@ -363,7 +336,7 @@ fn converts_where_the_device_takes_only_linear_formats() {
     // a µ-law file must be decoded by alsatool, and the plugin's encoding gives the bytes back.
     let got = play_converted(
         "pcm.restricted { type mulaw slave { pcm {} format MU_LAW } }",
-        &["-r", "8000", "-c", "1", "-e", "u-law"],
+        "-r 8000 -c 1 -e u-law",
         "converting sample format MU_LAW to S16_LE",
     );
     // µ-law has two codes for zero (0x7f and 0xff); both come back as 0xff.
@@ -380,7 +353,7 @@ fn converts_float_for_a_device_that_takes_only_integers() {
     // lfloat with a float slave takes only integer formats from its client.
     let got = play_converted(
         "pcm.restricted { type lfloat slave { pcm {} format FLOAT_LE } }",
-        &["-r", "48000", "-c", "2", "-b", "32", "-e", "float"],
+        "-r 48000 -c 2 -b 32 -e float",
         "FLOAT_LE to S32_LE",
     );
     assert_eq!(got.sent.len(), got.data.len(), "{}", got.stderr);
@@ -401,7 +374,7 @@ fn fills_a_device_that_takes_only_many_channels() {
         .collect();
     let got = play_converted(
         &format!("pcm.restricted {{ type multi slaves.a.pcm {{}} slaves.a.channels 6{bindings} }}"),
-        &["-r", "48000", "-c", "2", "-b", "16"],
+        "-r 48000 -c 2 -b 16",
         "first 2 of 6",
     );
     assert_eq!(got.sent.len(), got.data.len() * 3, "{}", got.stderr);
@@ -481,9 +454,9 @@ fn hounds_fuzz_crash_samples_are_rejected_or_played_without_a_panic() {
 #[test]
 fn a_bad_file_in_a_list_is_named_and_the_rest_still_play() {
     let env = TestEnv::new();
-    let spec = ["-r", "8000", "-c", "1", "-b", "16"];
-    let a = wav_data(&sox_wav(&env, "a.wav", &spec, "0.1"));
-    let c = wav_data(&sox_wav(&env, "c.wav", &spec, "0.1"));
+    let spec = "-r 8000 -c 1 -b 16";
+    let a = wav_data(&sox_wav(&env, "a.wav", spec, "0.1"));
+    let c = wav_data(&sox_wav(&env, "c.wav", spec, "0.1"));
     let out = env.path("out.raw");
     env.run(&["play", "-d", &file_pcm(&out), "a.wav", "b.wav", "c.wav"])
         .code_is(1)
@@ -494,7 +467,7 @@ fn a_bad_file_in_a_list_is_named_and_the_rest_still_play() {
 #[test]
 fn unknown_devices_and_usage_errors() {
     let env = TestEnv::new();
-    let wav = sox_wav(&env, "a.wav", &["-r", "8000", "-c", "1", "-b", "16"], "0.1");
+    let wav = sox_wav(&env, "a.wav", "-r 8000 -c 1 -b 16", "0.1");
     assert!(!wav.is_empty());
     env.run(&["play", "-d", "alsatool_no_such_pcm", "a.wav"])
         .code_is(1)
@@ -639,21 +612,11 @@ fn ctrl_c_sigterm_and_sighup_stop_playback_at_once_with_130() {
     let pulse = Pulse::start();
     let mut env = TestEnv::new();
     env.use_pulse(&pulse);
-    let long = sox_wav(
-        &env,
-        "long.wav",
-        &["-r", "48000", "-c", "2", "-b", "16"],
-        "30",
-    );
+    let long = sox_wav(&env, "long.wav", "-r 48000 -c 2 -b 16", "30");
     assert!(!long.is_empty());
     // PulseAudio's drain takes well over a second after the last sample: a signal 0.9 s into
     // a 0.2 s clip lands in it, and must cut it short too.
-    sox_wav(
-        &env,
-        "short.wav",
-        &["-r", "48000", "-c", "2", "-b", "16"],
-        "0.2",
-    );
+    sox_wav(&env, "short.wav", "-r 48000 -c 2 -b 16", "0.2");
     let sine = &["play", "-d", "pulse", "--sine", "440"][..];
     for (args, signal, after_ms) in [
         (sine, libc::SIGINT, 1500),
@@ -691,18 +654,21 @@ fn ctrl_c_sigterm_and_sighup_stop_playback_at_once_with_130() {
 #[test]
 fn ctrl_c_while_waiting_for_standard_input() {
     let env = TestEnv::new();
-    let mut child = env
-        .alsatool()
-        .args(["play", "-d", "null", "-t", "raw", "-f", "S16_LE", "-"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(
+        &["play", "-d", "null", "-t", "raw", "-f", "S16_LE", "-"],
+        Stdio::piped(),
+    );
     let stdin = child.stdin.take();
     std::thread::sleep(Duration::from_millis(500));
     interrupt(&child, libc::SIGINT);
+    let signalled = Instant::now();
     let status = wait_for_exit(&mut child, Duration::from_secs(5)).expect("stuck in a read");
+    let took = signalled.elapsed();
     drop(stdin);
+    assert!(
+        took <= Duration::from_secs(1),
+        "took {took:?} to stop after Ctrl-C"
+    );
     assert_eq!(status.code(), Some(130));
 }
 
@@ -828,7 +794,7 @@ fn is_underrun_line(line: &str) -> bool {
 #[test]
 fn progress_is_silent_when_stderr_is_not_a_terminal() {
     let env = TestEnv::new();
-    let wav = sox_wav(&env, "a.wav", &["-r", "8000", "-c", "1", "-b", "16"], "0.1");
+    let wav = sox_wav(&env, "a.wav", "-r 8000 -c 1 -b 16", "0.1");
     assert!(!wav.is_empty());
     env.run(&["play", "-d", "null", "a.wav"])
         .success()
@@ -869,11 +835,7 @@ fn plays_what_arecord_records_as_s24_le_bit_for_bit() {
     let out = env.path("out.raw");
     let run = env.run(&["-v", "play", "-d", &file_pcm(&out), "rec.wav"]);
     run.success();
-    assert!(
-        run.stderr().contains("S24_LE, 48000 Hz, 2 channels"),
-        "{}",
-        run.stderr()
-    );
+    run.stderr_contains("S24_LE, 48000 Hz, 2 channels");
     assert_bytes(&fs::read(&out).unwrap(), &data, "arecord's S24_LE");
 }
 

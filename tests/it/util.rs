@@ -264,6 +264,13 @@ impl Run {
         )
     }
 
+    pub fn stderr_contains(&self, fragment: &str) -> &Self {
+        self.check(
+            self.stderr().contains(fragment),
+            format!("stderr lacks {fragment:?}"),
+        )
+    }
+
     pub fn stderr_is_empty(&self) -> &Self {
         self.check(self.output.stderr.is_empty(), "stderr not empty")
     }
