@@ -585,8 +585,9 @@ struct Traced<'a> {
 fn parse_strace(log: &str) -> Vec<Traced<'_>> {
     log.lines()
         .filter_map(|line| {
+            // strace pads the thread id: `123   12:00:00.000001 call(…`.
             let (tid, rest) = line.split_once(' ')?;
-            let (time, call) = rest.split_once(' ')?;
+            let (time, call) = rest.trim_start().split_once(' ')?;
             let mut hms = time.split(':').map(|f| f.parse::<f64>().ok());
             let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
             Some(Traced {
@@ -596,6 +597,25 @@ fn parse_strace(log: &str) -> Vec<Traced<'_>> {
             })
         })
         .collect()
+}
+
+#[test]
+fn strace_lines_parse_with_padded_and_unpadded_thread_ids() {
+    let log = "42    03:14:42.500000 fdatasync(6 <unfinished ...>\n\
+               123456 23:59:59.250000 prctl(PR_SET_NAME, \"fdatasync\") = 0\n\
+               42    03:14:42.600000 <... fdatasync resumed>) = 0\n\
+               42 +++ exited with 0 +++\n";
+    let calls = parse_strace(log);
+    assert_eq!(calls.len(), 3);
+    assert_eq!(
+        (calls[0].tid, calls[0].call),
+        (42, "fdatasync(6 <unfinished ...>")
+    );
+    assert!((calls[0].at - (3.0 * 3600.0 + 14.0 * 60.0 + 42.5)).abs() < 1e-9);
+    assert_eq!(calls[1].tid, 123456);
+    assert!(calls[1]
+        .call
+        .starts_with("prctl(PR_SET_NAME, \"fdatasync\")"));
 }
 
 #[test]
