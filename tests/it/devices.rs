@@ -3,31 +3,84 @@
 
 use crate::util::{Pulse, TestEnv};
 
+/// The sound cards `aplay -l` sees here, as `card N: ID [NAME]` (none on a machine without
+/// /dev/snd, as in CI).
+fn aplay_cards(env: &TestEnv) -> Vec<String> {
+    let run = env.run_tool("aplay", &["-l"]);
+    run.stdout()
+        .lines()
+        .filter(|l| l.starts_with("card "))
+        .filter_map(|l| l.split(", device").next())
+        .map(str::to_string)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 #[test]
-fn lists_pcm_names_with_hints_from_the_users_asoundrc() {
+fn lists_pcm_names_with_hints_from_the_users_asoundrc_like_aplay_l() {
     let mut env = TestEnv::new();
     env.add_null_pcm("alsatool_described", "A described test sink");
     let run = env.run(&["devices"]);
     run.success()
         .stdout_contains("alsatool_described\n    A described test sink")
-        .stdout_contains("alsatool_test_sink\n    alsatool test sink")
-        .stdout_contains("null\n");
+        .stdout_contains("alsatool_test_sink\n    alsatool test sink");
+    // Every name `aplay -L` lists (at column 0) is listed, with the same first line of its
+    // description.
+    let aplay = env.run_tool("aplay", &["-L"]);
+    aplay.success();
+    let ours = run.stdout();
+    let theirs = aplay.stdout();
+    let mut lines = theirs.lines().peekable();
+    let mut names = 0;
+    while let Some(name) = lines.next() {
+        if name.starts_with(' ') {
+            continue;
+        }
+        names += 1;
+        let entry = match lines.peek() {
+            Some(d) if d.starts_with("    ") => format!("{name}\n{d}\n"),
+            _ => format!("{name}\n"),
+        };
+        assert!(
+            ours.contains(&entry),
+            "aplay -L lists {entry:?}, alsatool devices does not:\n{ours}"
+        );
+    }
+    assert!(names >= 3, "aplay -L listed too little:\n{theirs}");
 }
 
 #[test]
-fn with_no_sound_card_says_so_in_one_line_and_still_lists_pcms() {
+fn says_whether_there_are_sound_cards_and_still_lists_pcms() {
     let env = TestEnv::new();
     let run = env.run(&["devices"]);
     run.success().stderr_is_empty();
     let stdout = run.stdout();
-    if !std::path::Path::new("/dev/snd").exists() {
+    let cards = aplay_cards(&env);
+    if cards.is_empty() {
+        // This machine (and CI): no card at all.
         assert_eq!(
             stdout.lines().next(),
             Some("No sound cards found."),
             "{stdout}"
         );
+    } else {
+        assert!(!stdout.contains("No sound cards found."), "{stdout}");
+        let json = env.run(&["devices", "--json"]).success().json();
+        assert_eq!(
+            json["cards"].as_array().unwrap().len(),
+            cards.len(),
+            "aplay -l: {cards:?}\n{json}"
+        );
     }
-    assert!(stdout.contains("PCM names:"), "{stdout}");
+    let pcms = stdout
+        .split_once("PCM names:\n")
+        .unwrap_or_else(|| panic!("no PCM names:\n{stdout}"))
+        .1;
+    assert!(
+        pcms.contains("alsatool_test_sink\n    alsatool test sink"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -121,9 +174,21 @@ fn capabilities_of_pulse_with_a_private_server() {
         assert_eq!(caps["channels"]["min"], 1);
         assert!(caps["channels"]["max"].as_u64().unwrap() >= 2);
     }
-    // With the server running, the pulse control plugin offers PulseAudio's mixer.
+    // A PCM of the pulse plugin defined in the test's .asoundrc, under a name and description
+    // no system configuration has: listed with its hint, and open through the private server.
+    env.add_asoundrc(
+        "pcm.alsatool_private_pulse {\n    type pulse\n    hint {\n        show on\n        description \"alsatool private PulseAudio\"\n    }\n}",
+    );
     let listing = env.run(&["devices"]).success().stdout();
-    assert!(listing.contains("pulse"), "{listing}");
+    assert!(
+        listing.contains("alsatool_private_pulse\n    alsatool private PulseAudio"),
+        "{listing}"
+    );
+    let json = env
+        .run(&["devices", "alsatool_private_pulse", "--playback", "--json"])
+        .success()
+        .json();
+    assert_eq!(json["playback"]["available"], true, "{json}");
 }
 
 #[test]
@@ -147,11 +212,7 @@ fn alsa_libs_own_messages_show_only_with_verbose() {
     let quiet = env.run(&["devices", "hw:7"]);
     assert!(!quiet.stderr().contains("ALSA lib"), "{}", quiet.stderr());
     let verbose = env.run(&["-v", "devices", "hw:7"]);
-    assert!(
-        verbose.stderr().contains("ALSA lib"),
-        "{}",
-        verbose.stderr()
-    );
+    verbose.stderr_contains("ALSA lib");
 }
 
 #[test]
@@ -189,12 +250,19 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn without_a_sound_card_the_error_says_so_and_names_plugin_devices() {
-    if std::path::Path::new("/dev/snd").exists() {
-        return; // only meaningful on a machine with no card
-    }
+fn a_card_that_is_not_there_is_named_and_plugin_devices_offered() {
     let env = TestEnv::new();
-    env.run(&["devices", "hw:0", "--playback"])
-        .code_is(1)
-        .fails_with(&["'hw:0'", "no sound card", "null, pulse"]);
+    let cards = aplay_cards(&env);
+    if cards.is_empty() {
+        // This machine (and CI): the error says there is no card at all.
+        env.run(&["devices", "hw:0", "--playback"])
+            .code_is(1)
+            .fails_with(&["'hw:0'", "no sound card", "null, pulse"]);
+    } else {
+        // ALSA has at most 32 cards: hw:31 is not among those aplay -l found.
+        assert!(cards.len() < 32, "{cards:?}");
+        env.run(&["devices", "hw:31", "--playback"])
+            .code_is(1)
+            .fails_with(&["'hw:31'", "no such device"]);
+    }
 }

@@ -7,68 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{noise, require_tool, sox_tone, write_file, Pulse, TestEnv};
+use crate::util::{noise, require_tool, sox_tone, wav_data, write_file, Pulse, Run, TestEnv, Wav};
 
 /// CD-ish test stream: S16_LE stereo at 48 kHz.
 const BYTES_PER_SECOND: usize = 48000 * 4;
 
-/// What a WAV file says about itself.
-#[derive(Debug)]
-struct Wav {
-    riff_len: u32,
-    format_tag: u16,
-    channels: u16,
-    rate: u32,
-    block_align: u16,
-    bits: u16,
-    data_offset: usize,
-    /// The data chunk's declared size.
-    data_len: u32,
-    /// Bytes after the data chunk header.
-    actual_data: usize,
-}
-
-/// Parses a WAV file's chunks, panicking with the reason when it is not one.
-fn parse_wav(bytes: &[u8]) -> Wav {
-    assert!(
-        bytes.len() >= 12,
-        "too short for RIFF: {} bytes",
-        bytes.len()
-    );
-    assert_eq!(&bytes[0..4], b"RIFF");
-    assert_eq!(&bytes[8..12], b"WAVE");
-    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
-    let u16_at = |i: usize| u16::from_le_bytes(bytes[i..i + 2].try_into().unwrap());
-    let mut pos = 12;
-    let mut fmt = None;
-    while pos + 8 <= bytes.len() {
-        let id = &bytes[pos..pos + 4];
-        let len = u32_at(pos + 4);
-        if id == b"fmt " {
-            fmt = Some(pos + 8);
-        } else if id == b"data" {
-            let f = fmt.expect("fmt before data");
-            return Wav {
-                riff_len: u32_at(4),
-                format_tag: u16_at(f),
-                channels: u16_at(f + 2),
-                rate: u32_at(f + 4),
-                block_align: u16_at(f + 12),
-                bits: u16_at(f + 14),
-                data_offset: pos + 8,
-                data_len: len,
-                actual_data: bytes.len() - (pos + 8),
-            };
-        }
-        pos += 8 + len as usize + (len as usize & 1);
-    }
-    panic!("no data chunk");
-}
-
 /// Asserts the file is a finished WAV: the header's sizes match the file exactly.
 fn assert_finished_wav(path: &Path) -> Wav {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let wav = parse_wav(&bytes);
+    let wav = Wav::parse(&bytes);
     assert_eq!(
         wav.data_len as usize,
         wav.actual_data,
@@ -80,10 +27,9 @@ fn assert_finished_wav(path: &Path) -> Wav {
     wav
 }
 
+/// The data chunk of the WAV file at `path`.
 fn data_of(path: &Path) -> Vec<u8> {
-    let bytes = std::fs::read(path).unwrap();
-    let wav = parse_wav(&bytes);
-    bytes[wav.data_offset..].to_vec()
+    wav_data(&std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display())))
 }
 
 /// A test env with a capture PCM `cap` that yields `seconds` of noise; returns the noise.
@@ -94,6 +40,13 @@ fn file_capture_env(seconds: usize, seed: u64) -> (TestEnv, Vec<u8>) {
     write_file(&raw, &source);
     env.add_capture_pcm("cap", &raw);
     (env, source)
+}
+
+/// Runs `alsatool record -d cap ARGS` (the file-backed capture PCM of [`file_capture_env`]).
+fn record(env: &TestEnv, args: &[&str]) -> Run {
+    let mut all = vec!["record", "-d", "cap"];
+    all.extend_from_slice(args);
+    env.run(&all)
 }
 
 /// A random number from the OS-seeded hasher (no crate needed for "a random moment").
@@ -151,20 +104,20 @@ fn captures_bit_exact_from_a_file_backed_pcm_and_matches_arecord() {
 #[test]
 fn fractional_durations_and_other_formats_are_exact() {
     let (env, source) = file_capture_env(3, 8);
-    env.run(&[
-        "record",
-        "-d",
-        "cap",
-        "-f",
-        "S24_3LE",
-        "-c",
-        "4",
-        "-r",
-        "44100",
-        "--duration",
-        "1",
-        "wide.wav",
-    ])
+    record(
+        &env,
+        &[
+            "-f",
+            "S24_3LE",
+            "-c",
+            "4",
+            "-r",
+            "44100",
+            "--duration",
+            "1",
+            "wide.wav",
+        ],
+    )
     .success();
     let wav = assert_finished_wav(&env.path("wide.wav"));
     // More than two channels: WAVE_FORMAT_EXTENSIBLE, as the WAV spec asks.
@@ -190,8 +143,7 @@ fn fractional_durations_and_other_formats_are_exact() {
         "aplay played other bytes"
     );
     // A duration that is not whole seconds (arecord's -d cannot) is exact to the frame.
-    env.run(&["record", "-d", "cap", "--duration", "0.2505", "short.wav"])
-        .success();
+    record(&env, &["--duration", "0.2505", "short.wav"]).success();
     let data = data_of(&env.path("short.wav"));
     assert_eq!(data.len(), 12024 * 4);
     assert!(data == source[..data.len()]);
@@ -200,31 +152,20 @@ fn fractional_durations_and_other_formats_are_exact() {
 #[test]
 fn raw_by_name_or_type_and_standard_output() {
     let (env, source) = file_capture_env(2, 9);
-    env.run(&["record", "-d", "cap", "--duration", "1", "take.raw"])
-        .success();
+    record(&env, &["--duration", "1", "take.raw"]).success();
     assert!(std::fs::read(env.path("take.raw")).unwrap() == source[..BYTES_PER_SECOND]);
-    env.run(&[
-        "record",
-        "-d",
-        "cap",
-        "-t",
-        "raw",
-        "--duration",
-        "1",
-        "take.pcm",
-    ])
-    .success();
+    record(&env, &["-t", "raw", "--duration", "1", "take.pcm"]).success();
     assert!(std::fs::read(env.path("take.pcm")).unwrap() == source[..BYTES_PER_SECOND]);
 
-    let run = env.run(&["record", "-d", "cap", "--duration", "1", "-"]);
+    let run = record(&env, &["--duration", "1", "-"]);
     run.success();
     let out = &run.output.stdout;
-    let wav = parse_wav(out);
+    let wav = Wav::parse(out);
     // Open-ended, as arecord writes to a pipe: players read to the end.
     assert_eq!(wav.data_len, 0x8000_0000);
     assert_eq!(wav.riff_len, 0x8000_0024);
     assert!(out[44..] == source[..BYTES_PER_SECOND]);
-    let run = env.run(&["record", "-d", "cap", "-t", "raw", "--duration", "1", "-"]);
+    let run = record(&env, &["-t", "raw", "--duration", "1", "-"]);
     run.success();
     assert!(run.output.stdout == source[..BYTES_PER_SECOND]);
 }
@@ -239,30 +180,21 @@ fn never_overwrites_without_force_and_says_so_before_opening_the_device() {
         .fails_with(&["'take.wav' exists", "--force"]);
     assert_eq!(std::fs::read(env.path("take.wav")).unwrap(), b"precious");
     write_file(&env.path("next-01.wav"), b"earlier take");
-    env.run(&["record", "-d", "cap", "--duration", "0.1", "next.wav"])
+    record(&env, &["--duration", "0.1", "next.wav"])
         .fails_with(&["'next-01.wav' exists", "--force"]);
     assert!(!env.path("next.wav").exists());
 
-    env.run(&[
-        "record",
-        "-d",
-        "cap",
-        "--duration",
-        "0.5",
-        "--force",
-        "take.wav",
-    ])
-    .success();
+    record(&env, &["--duration", "0.5", "--force", "take.wav"]).success();
     assert!(data_of(&env.path("take.wav")) == source[..BYTES_PER_SECOND / 2]);
 }
 
 #[test]
 fn formats_wav_cannot_hold_are_refused_with_a_hint() {
     let (env, _) = file_capture_env(1, 11);
-    env.run(&["record", "-d", "cap", "-f", "S24_LE", "x.wav"])
+    record(&env, &["-f", "S24_LE", "x.wav"])
         .code_is(2)
         .fails_with(&["S24_LE", "-t raw"]);
-    env.run(&["record", "-d", "cap", "--max-file-size", "1M", "-"])
+    record(&env, &["--max-file-size", "1M", "-"])
         .code_is(2)
         .fails_with(&["--max-file-size", "standard output"]);
     env.run(&["record", "-d", "alsatool_no_such_pcm", "y.wav"])
@@ -274,16 +206,10 @@ fn formats_wav_cannot_hold_are_refused_with_a_hint() {
 #[test]
 fn rolls_over_into_numbered_files_without_losing_a_frame() {
     let (env, source) = file_capture_env(3, 12);
-    env.run(&[
-        "record",
-        "-d",
-        "cap",
-        "--duration",
-        "2",
-        "--max-file-size",
-        "100K",
-        "take.wav",
-    ])
+    record(
+        &env,
+        &["--duration", "2", "--max-file-size", "100K", "take.wav"],
+    )
     .success();
     assert!(
         !env.path("take.wav").exists(),
@@ -307,16 +233,10 @@ fn rolls_over_into_numbered_files_without_losing_a_frame() {
     assert!(joined == source[..joined.len()], "bytes not continuous");
 
     // By time, and raw files too.
-    env.run(&[
-        "record",
-        "-d",
-        "cap",
-        "--duration",
-        "2",
-        "--max-file-time",
-        "0.5",
-        "t.raw",
-    ])
+    record(
+        &env,
+        &["--duration", "2", "--max-file-time", "0.5", "t.raw"],
+    )
     .success();
     let mut joined = Vec::new();
     for n in 1..=4 {
@@ -328,28 +248,26 @@ fn rolls_over_into_numbered_files_without_losing_a_frame() {
     assert!(joined == source[..2 * BYTES_PER_SECOND]);
 }
 
-/// A small tmpfs mounted for the test, unmounted on drop. `None` (with the reason printed) where
-/// mounting is not permitted.
+/// A small tmpfs mounted for the test, unmounted on drop. The tests run as root (CI too): a
+/// tmpfs that cannot be mounted fails the test rather than skipping what it checks.
 struct SmallTmpfs {
     dir: tempfile::TempDir,
 }
 
 impl SmallTmpfs {
-    fn mount(size: &str) -> Option<SmallTmpfs> {
-        let dir = tempfile::tempdir().ok()?;
+    fn mount(size: &str) -> SmallTmpfs {
+        let dir = tempfile::tempdir().expect("create a mount point");
         let out = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(dir.path())
             .output()
-            .ok()?;
-        if !out.status.success() {
-            eprintln!(
-                "SKIPPED full-disk file test: cannot mount a tmpfs here ({})",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-            return None;
-        }
-        Some(SmallTmpfs { dir })
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "cannot mount a {size} tmpfs for the full-disk test (the tests run as root): {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        SmallTmpfs { dir }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -368,20 +286,19 @@ impl Drop for SmallTmpfs {
 #[test]
 fn a_full_disk_keeps_a_valid_file_and_says_why() {
     let (env, source) = file_capture_env(2, 13);
-    if let Some(tmpfs) = SmallTmpfs::mount("256k") {
-        let target = tmpfs.path("take.wav");
-        let target_text = target.to_string_lossy().into_owned();
-        env.run(&["record", "-d", "cap", &target_text])
-            .code_is(1)
-            .fails_with(&["No space left on device", &target_text]);
-        let wav = assert_finished_wav(&target);
-        assert!(
-            wav.actual_data > 200 * 1024,
-            "kept {} bytes",
-            wav.actual_data
-        );
-        assert!(data_of(&target) == source[..wav.actual_data]);
-    }
+    let tmpfs = SmallTmpfs::mount("256k");
+    let target = tmpfs.path("take.wav");
+    let target_text = target.to_string_lossy().into_owned();
+    record(&env, &[&target_text])
+        .code_is(1)
+        .fails_with(&["No space left on device", &target_text]);
+    let wav = assert_finished_wav(&target);
+    assert!(
+        wav.actual_data > 200 * 1024,
+        "kept {} bytes",
+        wav.actual_data
+    );
+    assert!(data_of(&target) == source[..wav.actual_data]);
     // Standard output on a full device.
     let full = std::fs::OpenOptions::new()
         .write(true)
@@ -412,14 +329,43 @@ fn pulse_env() -> (Pulse, TestEnv) {
     (pulse, env)
 }
 
-fn spawn_record(env: &TestEnv, args: &[&str]) -> Child {
-    env.alsatool()
-        .args(args)
+/// aplay playing a sine into the private server's null sink, stopped on drop.
+struct Player(Child);
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Plays a sine of `freq` Hz lasting `secs` into the null sink with aplay (which also keeps the
+/// sink, and so its monitor, at aplay's low latency: with no stream playing, the null sink's
+/// monitor delivers in bursts of up to two seconds, to arecord too).
+fn play_into_the_sink(pulse: &Pulse, env: &TestEnv, secs: &str, freq: &str) -> Player {
+    require_tool("sox");
+    let tone = sox_tone(env, &format!("tone-{freq}.wav"), secs, freq);
+    let player = env
+        .tool("aplay")
+        .args(["-q", "-D", "pulse", tone.to_str().unwrap()])
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
-        .expect("spawn alsatool record")
+        .expect("aplay");
+    let player = Player(player);
+    // Until the sink runs, and longer: a recording that starts within about a second of the
+    // stream's start loses up to half a second (the sink is still settling its latency).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !pulse
+        .pactl_text(&["list", "short", "sinks"])
+        .contains("RUNNING")
+    {
+        assert!(Instant::now() < deadline, "aplay's stream never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    player
 }
 
 /// Waits until `path` holds at least a WAV header.
@@ -444,7 +390,8 @@ fn wait_for_header(path: &Path, child: &mut Child) {
 
 #[test]
 fn signals_at_random_moments_always_leave_a_valid_file() {
-    let (_pulse, env) = pulse_env();
+    let (pulse, env) = pulse_env();
+    let _player = play_into_the_sink(&pulse, &env, "60", "440");
     let cases = [
         ("int", libc::SIGINT),
         ("term", libc::SIGTERM),
@@ -456,13 +403,21 @@ fn signals_at_random_moments_always_leave_a_valid_file() {
     for (name, signal) in cases {
         let file = format!("{name}.wav");
         let path = env.path(&file);
-        let mut child = spawn_record(&env, &["record", "-d", "pulse", &file]);
+        let started = Instant::now();
+        let mut child = env.spawn(&["record", "-d", "pulse", &file], Stdio::null());
         wait_for_header(&path, &mut child);
-        let delay = 100 + random_below(1500);
+        // SIGKILL at least a second in, so that a header rewritten once a second (or only at
+        // the start) cannot pass for one rewritten every 0.1 s.
+        let delay = if signal == libc::SIGKILL {
+            1000 + random_below(1000)
+        } else {
+            100 + random_below(1500)
+        };
         std::thread::sleep(Duration::from_millis(delay));
         let pid = child.id() as libc::pid_t;
         // SAFETY: signalling our own child.
         unsafe { libc::kill(pid, signal) };
+        let ran = started.elapsed().as_secs_f64();
         if name == "twice" {
             std::thread::sleep(Duration::from_millis(5));
             unsafe { libc::kill(pid, libc::SIGINT) };
@@ -470,15 +425,16 @@ fn signals_at_random_moments_always_leave_a_valid_file() {
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         let bytes = std::fs::read(&path).unwrap();
-        let wav = parse_wav(&bytes);
+        let wav = Wav::parse(&bytes);
         assert_eq!((wav.channels, wav.rate), (2, 48000));
         if signal == libc::SIGKILL {
-            // The header is rewritten after every block: at most the block being written is
-            // beyond it, never a second's worth.
+            // The header is rewritten every 0.1 s: beyond it are at most that tenth of a second
+            // and the chunk being written (about another 0.1 s), never more.
             assert!(wav.data_len as usize <= wav.actual_data, "{name}: {wav:?}");
             assert!(
-                wav.actual_data - (wav.data_len as usize) < BYTES_PER_SECOND,
-                "{name}: {wav:?}"
+                wav.actual_data - (wav.data_len as usize) <= BYTES_PER_SECOND / 5,
+                "{name} after {delay} ms: the header lags the data by {:.3} s: {wav:?}",
+                (wav.actual_data - wav.data_len as usize) as f64 / BYTES_PER_SECOND as f64
             );
             assert_eq!(wav.data_len % 4, 0);
         } else {
@@ -489,8 +445,13 @@ fn signals_at_random_moments_always_leave_a_valid_file() {
             );
             assert!(stderr.is_empty(), "{name}: {stderr}");
             assert_finished_wav(&path);
-            // Real time: about as long as it ran (at least the moment we waited, minus startup).
-            assert!(wav.actual_data > 0, "{name}: {wav:?}");
+            // Real time: about as long as the recorder ran before the signal (its start-up
+            // and the stream's latency are well under 0.3 s on the private server).
+            let recorded = wav.actual_data as f64 / BYTES_PER_SECOND as f64;
+            assert!(
+                (recorded - ran).abs() <= 0.3,
+                "{name}: {recorded:.3} s recorded in {ran:.3} s from start to signal"
+            );
         }
     }
 }
@@ -498,22 +459,13 @@ fn signals_at_random_moments_always_leave_a_valid_file() {
 #[test]
 fn records_a_tone_played_into_pulseaudio_in_real_time() {
     require_tool("sox");
-    let (_pulse, env) = pulse_env();
-    let tone = sox_tone(&env, "tone.wav", "6", "1000");
-    let mut player = env
-        .tool("aplay")
-        .args(["-q", "-D", "pulse", tone.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("aplay");
-    std::thread::sleep(Duration::from_millis(700));
+    let (pulse, env) = pulse_env();
+    let player = play_into_the_sink(&pulse, &env, "6", "1000");
     let started = Instant::now();
     env.run(&["record", "-d", "pulse", "--duration", "1.5", "tone-in.wav"])
         .success();
     let took = started.elapsed();
-    let _ = player.kill();
-    let _ = player.wait();
+    drop(player);
     assert!(
         took >= Duration::from_millis(1400),
         "real time, not {took:?}"
@@ -537,9 +489,9 @@ fn records_a_tone_played_into_pulseaudio_in_real_time() {
 #[test]
 fn a_stalled_standard_output_consumer_costs_no_audio() {
     let (_pulse, env) = pulse_env();
-    let mut child = spawn_record(
-        &env,
+    let mut child = env.spawn(
         &["record", "-d", "pulse", "-t", "raw", "--duration", "3", "-"],
+        Stdio::null(),
     );
     let mut stdout = child.stdout.take().unwrap();
     // Read nothing for two seconds: a pipe holds 64 KiB, a third of a second of this audio.
@@ -557,9 +509,8 @@ fn a_stalled_standard_output_consumer_costs_no_audio() {
 fn memory_stays_flat_however_long_the_recording() {
     // Ten minutes of CD-quality stereo (100 MiB) as fast as the file-backed PCM gives it.
     let (env, _) = file_capture_env(1, 14);
-    let mut child = env
-        .alsatool()
-        .args([
+    let mut child = env.spawn(
+        &[
             "record",
             "-d",
             "cap",
@@ -568,12 +519,9 @@ fn memory_stays_flat_however_long_the_recording() {
             "--duration",
             "600",
             "long.wav",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        ],
+        Stdio::null(),
+    );
     // The child's own peak RSS (VmHWM of its address space since exec), read while it runs.
     // Not wait4's ru_maxrss: a spawned child inherits this (large, multi-threaded) test
     // process's high-water mark, which would measure the tests rather than alsatool.
@@ -602,14 +550,7 @@ fn memory_stays_flat_however_long_the_recording() {
 #[test]
 fn a_closed_standard_output_ends_the_recording_quietly() {
     let (env, _) = file_capture_env(1, 15);
-    let mut child = env
-        .alsatool()
-        .args(["record", "-d", "cap", "-"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["record", "-d", "cap", "-"], Stdio::null());
     let mut stdout = child.stdout.take().unwrap();
     let mut head = [0u8; 1000];
     stdout.read_exact(&mut head).unwrap();
@@ -630,5 +571,122 @@ fn verbose_says_what_the_device_took() {
     assert!(
         stderr.contains("'cap': S16_LE stereo 48000 Hz, period"),
         "{stderr}"
+    );
+}
+
+/// One traced system call from `strace -f -tt`: the thread, the time of day in seconds, and
+/// the line from the call's name on.
+struct Traced<'a> {
+    tid: u32,
+    at: f64,
+    call: &'a str,
+}
+
+fn parse_strace(log: &str) -> Vec<Traced<'_>> {
+    log.lines()
+        .filter_map(|line| {
+            // strace pads the thread id: `123   12:00:00.000001 call(…`.
+            let (tid, rest) = line.split_once(' ')?;
+            let (time, call) = rest.trim_start().split_once(' ')?;
+            let mut hms = time.split(':').map(|f| f.parse::<f64>().ok());
+            let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+            Some(Traced {
+                tid: tid.parse().ok()?,
+                at: h * 3600.0 + m * 60.0 + s,
+                call,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn strace_lines_parse_with_padded_and_unpadded_thread_ids() {
+    let log = "42    03:14:42.500000 fdatasync(6 <unfinished ...>\n\
+               123456 23:59:59.250000 prctl(PR_SET_NAME, \"fdatasync\") = 0\n\
+               42    03:14:42.600000 <... fdatasync resumed>) = 0\n\
+               42 +++ exited with 0 +++\n";
+    let calls = parse_strace(log);
+    assert_eq!(calls.len(), 3);
+    assert_eq!(
+        (calls[0].tid, calls[0].call),
+        (42, "fdatasync(6 <unfinished ...>")
+    );
+    assert!((calls[0].at - (3.0 * 3600.0 + 14.0 * 60.0 + 42.5)).abs() < 1e-9);
+    assert_eq!(calls[1].tid, 123456);
+    assert!(calls[1]
+        .call
+        .starts_with("prctl(PR_SET_NAME, \"fdatasync\")"));
+}
+
+#[test]
+fn fdatasync_runs_about_once_a_second_on_a_thread_of_its_own() {
+    require_tool("strace");
+    let (_pulse, env) = pulse_env();
+    let log = env.path("strace.log");
+    let log_text = log.display().to_string();
+    env.run_tool(
+        "strace",
+        &[
+            "-f",
+            "-tt",
+            "-e",
+            "trace=fdatasync,prctl,write,pwrite64",
+            "-o",
+            &log_text,
+            env!("CARGO_BIN_EXE_alsatool"),
+            "record",
+            "-d",
+            "pulse",
+            "--duration",
+            "4.5",
+            "take.wav",
+        ],
+    )
+    .success();
+    let wav = assert_finished_wav(&env.path("take.wav"));
+    assert_eq!(wav.actual_data, 9 * BYTES_PER_SECOND / 2);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let calls = parse_strace(&text);
+    let name_of = |tid: u32| {
+        calls
+            .iter()
+            .filter(|c| c.tid == tid)
+            .find_map(|c| c.call.strip_prefix("prctl(PR_SET_NAME, \""))
+            .and_then(|rest| rest.split('"').next())
+    };
+    let syncs: Vec<&Traced> = calls
+        .iter()
+        .filter(|c| c.call.starts_with("fdatasync("))
+        .collect();
+    // Once a second over 4.5 s of recording: at 1, 2, 3 and 4 s (give or take one).
+    assert!(
+        (3..=6).contains(&syncs.len()),
+        "{} fdatasync calls in 4.5 s:\n{text}",
+        syncs.len()
+    );
+    for pair in syncs.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            (0.8..=1.5).contains(&gap),
+            "{gap:.3} s between two fdatasync calls:\n{text}"
+        );
+    }
+    // All on one thread, named for it, that writes nothing: not the writer, which rewrites the
+    // header with pwrite64.
+    let syncer = syncs[0].tid;
+    assert!(syncs.iter().all(|c| c.tid == syncer), "{text}");
+    assert_eq!(name_of(syncer), Some("fdatasync"), "{text}");
+    let writers: Vec<u32> = calls
+        .iter()
+        .filter(|c| c.call.starts_with("pwrite64(") || c.call.starts_with("write("))
+        .map(|c| c.tid)
+        .collect();
+    assert!(
+        calls.iter().any(|c| c.call.starts_with("pwrite64(")),
+        "no header rewrite traced:\n{text}"
+    );
+    assert!(
+        !writers.contains(&syncer),
+        "the fdatasync thread also writes:\n{text}"
     );
 }

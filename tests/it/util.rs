@@ -133,6 +133,17 @@ impl TestEnv {
         cmd
     }
 
+    /// Starts alsatool with `args` and `stdin`, its stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str], stdin: Stdio) -> Child {
+        self.alsatool()
+            .args(args)
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start alsatool {}: {e}", args.join(" ")))
+    }
+
     /// Runs alsatool with `args` and returns its output (never panics on a non-zero exit).
     pub fn run(&self, args: &[&str]) -> Run {
         Run::of(self.alsatool().args(args), args)
@@ -191,69 +202,77 @@ impl Run {
         )
     }
 
+    /// Asserts `ok`, printing `what` and the whole run when it does not hold.
+    fn check(&self, ok: bool, what: impl std::fmt::Display) -> &Self {
+        assert!(ok, "{what}\n{}", self.report());
+        self
+    }
+
     /// Asserts exit code 0.
     pub fn success(&self) -> &Self {
-        assert!(
-            self.output.status.success(),
-            "expected success\n{}",
-            self.report()
-        );
-        self
+        self.check(self.output.status.success(), "expected success")
     }
 
     /// Asserts the exit code.
     pub fn code_is(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code(),
-            Some(code),
-            "wrong exit code\n{}",
-            self.report()
-        );
-        self
+        self.check(
+            self.code() == Some(code),
+            format!("expected exit code {code}"),
+        )
     }
 
     /// Asserts a failure whose stderr is exactly one line (`alsatool: …`) containing every
     /// fragment, and no panic.
     pub fn fails_with(&self, fragments: &[&str]) -> &Self {
-        assert!(
-            !self.output.status.success(),
-            "expected failure\n{}",
-            self.report()
-        );
+        self.check(!self.output.status.success(), "expected failure");
         let stderr = self.stderr();
-        assert!(!stderr.contains("panicked"), "panic\n{}", self.report());
-        assert_eq!(
-            stderr.lines().count(),
-            1,
-            "error is not one line\n{}",
-            self.report()
-        );
+        self.check(!stderr.contains("panicked"), "panic");
+        self.check(stderr.lines().count() == 1, "error is not one line");
         for fragment in fragments {
-            assert!(
+            self.check(
                 stderr.contains(fragment),
-                "stderr lacks {fragment:?}\n{}",
-                self.report()
+                format!("stderr lacks {fragment:?}"),
             );
         }
         self
     }
 
-    pub fn stdout_contains(&self, fragment: &str) -> &Self {
-        assert!(
-            self.stdout().contains(fragment),
-            "stdout lacks {fragment:?}\n{}",
-            self.report()
+    /// Asserts the run ended as the exit codes promise, whatever its input: 0 or 1, not killed
+    /// by a signal (a panic that aborts, a crash), no panic message, at most one line on stderr.
+    pub fn ends_cleanly(&self) -> &Self {
+        use std::os::unix::process::ExitStatusExt;
+        let status = self.output.status;
+        self.check(
+            status.signal().is_none(),
+            format!("killed by signal {:?}", status.signal()),
         );
-        self
+        self.check(
+            matches!(status.code(), Some(0 | 1)),
+            "exit code is neither 0 nor 1",
+        );
+        self.check(!self.stderr().contains("panicked"), "panic");
+        self.check(
+            self.stderr().lines().count() <= 1,
+            "more than one line on stderr",
+        )
+    }
+
+    pub fn stdout_contains(&self, fragment: &str) -> &Self {
+        self.check(
+            self.stdout().contains(fragment),
+            format!("stdout lacks {fragment:?}"),
+        )
+    }
+
+    pub fn stderr_contains(&self, fragment: &str) -> &Self {
+        self.check(
+            self.stderr().contains(fragment),
+            format!("stderr lacks {fragment:?}"),
+        )
     }
 
     pub fn stderr_is_empty(&self) -> &Self {
-        assert!(
-            self.output.stderr.is_empty(),
-            "stderr not empty\n{}",
-            self.report()
-        );
-        self
+        self.check(self.output.stderr.is_empty(), "stderr not empty")
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -263,7 +282,8 @@ impl Run {
 }
 
 /// A private PulseAudio server with one null sink (`null`, monitor `null.monitor`), listening
-/// on its own socket. Killed on drop.
+/// on its own socket: `scripts/private-pulse` (which the benchmarks use too) started in a
+/// process group of its own, and the group killed on drop (also when the test panics).
 pub struct Pulse {
     child: Child,
     /// The PULSE_SERVER value that reaches it.
@@ -273,56 +293,34 @@ pub struct Pulse {
 
 impl Pulse {
     pub fn start() -> Pulse {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
         let dir = tempfile::Builder::new()
             .prefix("alsatool-pulse-")
             .tempdir()
             .expect("create pulse dir");
-        let socket = dir.path().join("native");
-        let log = fs::File::create(dir.path().join("pulse.log")).expect("create pulse log");
-        let child = Command::new("pulseaudio")
-            .args([
-                "-n",
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "--use-pid-file=no",
-                "--disable-shm=yes",
-                "--log-target=stderr",
-                "-L",
-                "module-null-sink sink_name=null",
-                "-L",
-                &format!(
-                    "module-native-protocol-unix socket={} auth-anonymous=1",
-                    socket.display()
-                ),
-            ])
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/private-pulse");
+        let mut child = Command::new(&script)
+            .arg(dir.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir.path())
-            .env("XDG_RUNTIME_DIR", dir.path())
+            .process_group(0)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
-            .expect("start pulseaudio (is the pulseaudio package installed?)");
-        let pulse = Pulse {
-            child,
-            server: format!("unix:{}", socket.display()),
-            dir,
-        };
-        pulse.wait_until_ready();
-        pulse
-    }
-
-    fn wait_until_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.pactl(&["info"]).status.success() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+            .expect("run scripts/private-pulse (is the pulseaudio package installed?)");
+        // The script prints the server's address once it answers, or exits with its log.
+        let mut server = String::new();
+        let _ = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut server);
+        let server = server.trim().to_string();
+        if server.is_empty() {
+            let mut log = String::new();
+            let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log);
+            let status = child.wait();
+            panic!("scripts/private-pulse failed ({status:?}):\n{log}");
         }
-        let log = fs::read_to_string(self.dir.path().join("pulse.log")).unwrap_or_default();
-        panic!("private PulseAudio did not come up in 20 s; its log:\n{log}");
+        Pulse { child, server, dir }
     }
 
     /// Runs pactl against this server.
@@ -350,7 +348,9 @@ impl Pulse {
 
 impl Drop for Pulse {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // The script leads its process group: this ends it and the server together.
+        // SAFETY: signalling a process group we started.
+        unsafe { libc::kill(-(self.child.id() as libc::pid_t), libc::SIGKILL) };
         let _ = self.child.wait();
     }
 }
@@ -359,6 +359,76 @@ impl Drop for Pulse {
 pub fn write_file(path: &Path, bytes: &[u8]) {
     let mut f = fs::File::create(path).unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
     f.write_all(bytes).expect("write test file");
+}
+
+/// What a WAV file says about itself, read chunk by chunk from its bytes (the tests' one WAV
+/// reader: unlike hound it shows the raw header fields and the bytes the file really holds, which
+/// is what the crash-safety checks compare).
+#[derive(Debug)]
+pub struct Wav {
+    pub riff_len: u32,
+    pub format_tag: u16,
+    pub channels: u16,
+    pub rate: u32,
+    pub block_align: u16,
+    pub bits: u16,
+    /// Where the data chunk's bytes start.
+    pub data_offset: usize,
+    /// The data chunk's declared size.
+    pub data_len: u32,
+    /// Bytes after the data chunk header, to the end of the file.
+    pub actual_data: usize,
+}
+
+impl Wav {
+    /// Parses a WAV file's chunks, panicking with the reason when it is not one.
+    pub fn parse(bytes: &[u8]) -> Wav {
+        assert!(
+            bytes.len() >= 12,
+            "too short for RIFF: {} bytes",
+            bytes.len()
+        );
+        assert_eq!(&bytes[0..4], b"RIFF");
+        assert_eq!(&bytes[8..12], b"WAVE");
+        let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
+        let u16_at = |i: usize| u16::from_le_bytes(bytes[i..i + 2].try_into().unwrap());
+        let mut pos = 12;
+        let mut fmt = None;
+        while pos + 8 <= bytes.len() {
+            let id = &bytes[pos..pos + 4];
+            let len = u32_at(pos + 4);
+            if id == b"fmt " {
+                fmt = Some(pos + 8);
+            } else if id == b"data" {
+                let f = fmt.expect("fmt before data");
+                return Wav {
+                    riff_len: u32_at(4),
+                    format_tag: u16_at(f),
+                    channels: u16_at(f + 2),
+                    rate: u32_at(f + 4),
+                    block_align: u16_at(f + 12),
+                    bits: u16_at(f + 14),
+                    data_offset: pos + 8,
+                    data_len: len,
+                    actual_data: bytes.len() - (pos + 8),
+                };
+            }
+            pos += 8 + len as usize + (len as usize & 1);
+        }
+        panic!("no data chunk");
+    }
+
+    /// The data chunk of `bytes` (the file this was parsed from): as much as the header
+    /// declares, or up to the end of a file that holds less.
+    pub fn data<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        let end = (self.data_offset + self.data_len as usize).min(bytes.len());
+        &bytes[self.data_offset..end]
+    }
+}
+
+/// The bytes of a WAV file's data chunk (what must reach the device).
+pub fn wav_data(wav: &[u8]) -> Vec<u8> {
+    Wav::parse(wav).data(wav).to_vec()
 }
 
 /// Deterministic pseudo-random bytes (xorshift), so bit-exact tests need no fixtures.
@@ -489,16 +559,44 @@ pub fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatu
     (status, reader.join().unwrap())
 }
 
+/// Runs alsatool on a terminal ([`run_on_terminal`]), asserts success and that it drew
+/// `fragment`; returns what it drew.
+pub fn terminal_shows(env: &TestEnv, args: &[&str], fragment: &str) -> String {
+    let (status, text) = run_on_terminal(env, args);
+    assert!(status.success(), "{status}: {text:?}");
+    assert!(text.contains(fragment), "no {fragment:?} in {text:?}");
+    text
+}
+
+/// Runs `cmd` to its end (no input, output discarded) and returns its exit status and the CPU
+/// time, user plus system, that it used (from wait4(2): the child's own, not inherited).
+// The child is reaped by wait4 (for its rusage), not by Child::wait.
+#[allow(clippy::zombie_processes)]
+pub fn run_for_cpu_time(cmd: &mut Command) -> (std::process::ExitStatus, f64) {
+    use std::os::unix::process::ExitStatusExt;
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", cmd.get_program()));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value; wait4 fills it in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child with valid out-pointers; `child` is not waited on again.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        std::process::ExitStatus::from_raw(status),
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+    )
+}
+
 /// Runs alsatool with `stdin` piped in.
 pub fn run_with_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = env
-        .alsatool()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn alsatool");
+    let mut child = env.spawn(args, Stdio::piped());
     let mut pipe = child.stdin.take().unwrap();
     let data = stdin.to_vec();
     let writer = std::thread::spawn(move || {
