@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use crate::cli::PlayArgs;
-use crate::device::pcm_io::Transfer;
+use crate::device::pcm_io::{Transfer, XrunCount};
 use crate::device::Direction;
 use crate::exit_codes::{ExitCode, UsageError};
 use crate::input::reader::{self, InputKind};
@@ -42,7 +42,7 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
         stop: &stop,
         start: args.start,
         duration: args.duration,
-        underruns: 0,
+        underruns: XrunCount::default(),
     };
     match args.sine {
         Some(frequency) => session.play_sine(frequency),
@@ -60,8 +60,8 @@ struct Session<'a> {
     stop: &'a StopFlag,
     start: Option<Duration>,
     duration: Option<Duration>,
-    /// Underruns on devices already closed.
-    underruns: u64,
+    /// Underruns and suspends on devices already closed.
+    underruns: XrunCount,
 }
 
 impl Session<'_> {
@@ -216,7 +216,10 @@ impl Session<'_> {
 
     /// Plays out what `player` holds and closes it, counting its underruns.
     fn close(&mut self, player: Player) -> Result<Transfer> {
-        self.underruns += player.counts().xruns;
+        let counts = player.counts();
+        self.underruns.xruns += counts.xruns;
+        self.underruns.suspends += counts.suspends;
+        self.underruns.lost += counts.lost;
         player.finish()
     }
 
@@ -265,19 +268,30 @@ impl Session<'_> {
         Ok(transfer)
     }
 
+    /// The count of gaps after the one line each had: audible gaps are worth a line, terminal
+    /// or not, as for a recording.
     fn report_underruns(&self) {
-        let xruns = self.underruns;
-        if xruns > 0 {
-            let text = format!(
-                "{xruns} underrun{}: the device ran out of audio and was restarted",
-                if xruns == 1 { "" } else { "s" }
-            );
-            if self.ui.live {
-                self.ui.status(text);
-            } else {
-                self.ui.note(text);
-            }
+        let XrunCount {
+            xruns,
+            suspends,
+            lost,
+        } = self.underruns;
+        if xruns == 0 && suspends == 0 {
+            return;
         }
+        let suspended = match suspends {
+            0 => String::new(),
+            n => format!(" and {n} suspend{}", if n == 1 { "" } else { "s" }),
+        };
+        let bar = indicatif::ProgressBar::hidden();
+        self.ui.warn(
+            &bar,
+            format!(
+                "{xruns} underrun{}{suspended} while playing: about {:.1} s of silence in all",
+                if xruns == 1 { "" } else { "s" },
+                lost.as_secs_f64()
+            ),
+        );
     }
 }
 

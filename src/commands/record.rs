@@ -142,7 +142,7 @@ fn report(recording: &Recording, ui: &Ui) {
             "alsatool: warning: the device overran {} time(s) and was suspended {} time(s) while recording {where_to}; about {:.1} s of audio was lost",
             xruns.xruns,
             xruns.suspends,
-            recording.lost.as_secs_f64()
+            xruns.lost.as_secs_f64()
         );
     }
 }

@@ -31,6 +31,8 @@ pub struct XrunCount {
     pub xruns: u64,
     /// Times the system suspended the device.
     pub suspends: u64,
+    /// About how long the gaps were in all.
+    pub lost: Duration,
 }
 
 /// Why the audio had a gap.
@@ -246,6 +248,7 @@ impl PcmStream {
             // Everything since the last read is gone (the buffer is dropped on recovery).
             Direction::Capture => since_io,
         };
+        self.counts.lost += length;
         self.gaps.push(Gap {
             cause,
             at_frame: self.frames,

@@ -32,9 +32,8 @@ pub struct Recording {
     pub written: Written,
     /// What the device recorded in.
     pub spec: PcmSpec,
+    /// Overruns and suspends, and how much audio they lost.
     pub xruns: XrunCount,
-    /// Audio lost to overruns and suspends, in all.
-    pub lost: Duration,
     /// Wall time from the start of the loop to its end.
     pub elapsed: Duration,
     /// Ended by the stop flag (a signal) before its duration.
@@ -58,25 +57,19 @@ pub fn record(capture: Capture, plan: &OutputPlan, ui: &Ui) -> Result<Recording>
     // The one place a recording's capture ends: at once when the output failed, otherwise
     // after it delivered everything.
     let ended = capture.finish();
-    let (written, lost) = result?;
+    let written = result?;
     let ended = ended?;
     Ok(Recording {
         written,
         spec,
         xruns: ended.xruns,
-        lost,
         elapsed: started.elapsed(),
         stopped: ended.stopped,
     })
 }
 
 /// Creates the output and writes every chunk the capture delivers into it.
-fn write_all(
-    capture: &Capture,
-    plan: &OutputPlan,
-    spec: PcmSpec,
-    ui: &Ui,
-) -> Result<(Written, Duration)> {
+fn write_all(capture: &Capture, plan: &OutputPlan, spec: PcmSpec, ui: &Ui) -> Result<Written> {
     let rollover = Rollover {
         max_file_bytes: plan.max_file_bytes,
         max_file_frames: plan.max_file_time.map(|t| frames_in(t, spec.rate)),
@@ -90,7 +83,6 @@ fn write_all(
     )?;
     let bar = ui.bar(None, "{spinner} {msg}");
     let mut meter = Meter::new(spec, ui.live);
-    let mut lost = Duration::ZERO;
     let mut overruns = 0u64;
     let mut last_draw: Option<Instant> = None;
     let bytes_per_second = (spec.bytes_per_frame() as f64 * f64::from(spec.rate)).max(1.0);
@@ -107,7 +99,6 @@ fn write_all(
         }
         for gap in capture.take_gaps() {
             overruns += 1;
-            lost += gap.length;
             report(ui, &bar, &gap, spec);
         }
         if ui.live && last_draw.is_none_or(|t| t.elapsed() >= REDRAW) {
@@ -127,11 +118,10 @@ fn write_all(
     }
     // Gaps recovered after the last chunk was written.
     for gap in capture.take_gaps() {
-        lost += gap.length;
         report(ui, &bar, &gap, spec);
     }
     bar.finish_and_clear();
-    Ok((out.finish()?, lost))
+    out.finish()
 }
 
 fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
