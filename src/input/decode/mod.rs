@@ -941,9 +941,13 @@ fn unsupported_codec(codec: AudioCodecId, container: &str) -> anyhow::Error {
 
 /// Whether an error only spoils one packet (decoding goes on with the next).
 fn is_packet_error(e: &SymphoniaError) -> bool {
+    // A damaged AAC packet can claim a feature the decoder lacks (a program config element):
+    // once the stream has opened, that is damage to skip like any other, not the end.
     matches!(
         e,
-        SymphoniaError::DecodeError(_) | SymphoniaError::IoError(_)
+        SymphoniaError::DecodeError(_)
+            | SymphoniaError::IoError(_)
+            | SymphoniaError::Unsupported(_)
     )
 }
 
