@@ -9,7 +9,8 @@ use anyhow::{bail, Context, Result};
 use crate::cli::{FileType, PlayArgs};
 use crate::device::pcm_io::Transfer;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::input::reader::{self, InputKind, RawLayout};
+use crate::input::open::{InputKind, RawLayout};
+use crate::input::{display_name, Stopped};
 use crate::progress::{clock, render_meter, Ui};
 use crate::sample::peaks::accumulate_peaks;
 use crate::signals::StopFlag;
@@ -53,7 +54,11 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
         start: args.start,
         duration: args.duration,
     };
-    session.play_files(&args.files, kind, raw)
+    match session.play_files(&args.files, kind, raw) {
+        // A read or a --start skip of a stream that Ctrl-C cut short.
+        Err(e) if e.is::<Stopped>() => Ok(ExitCode::Interrupted),
+        result => result,
+    }
 }
 
 struct Session<'a> {
@@ -73,7 +78,7 @@ impl Session<'_> {
             if self.stop.is_raised() {
                 break;
             }
-            let name = reader::display_name(path);
+            let name = display_name(path);
             let label = if files.len() > 1 {
                 format!("'{}' (file {} of {})", name, index + 1, files.len())
             } else {
