@@ -1,6 +1,6 @@
 //! The source of a WAV, AU or raw file's own bytes (or a stream's: standard input, a FIFO), as
 //! a [`PcmSource`] that hands out whole frames of them unchanged. The header in front, if any,
-//! was parsed by [`crate::container`] and has been read past already (see [`super::open`]).
+//! was parsed by [`crate::container`] and has been read past already.
 
 use std::io::{self, Read};
 
@@ -195,5 +195,29 @@ mod tests {
         assert_eq!(source.read_frames(&mut buf).unwrap(), 3);
         assert_eq!(&buf[..3], &[7, 8, 9]);
         assert_eq!(source.skip_frames(5).unwrap(), 0);
+    }
+
+    #[test]
+    fn reads_and_skips_of_a_stopped_stream_fail_with_stopped() {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe() writes.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: pipe() just made both; each is owned once.
+        let (read_end, _write_end) =
+            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let stop = StopFlag::new();
+        let stream = crate::input::stdin::InterruptibleStream::from_fd(read_end, &stop);
+        let spec = PcmSpec {
+            format: S16_LE,
+            channels: 2,
+            rate: 8000,
+        };
+        let mut source = FileSource::raw(Input::Stream(stream), spec, None);
+        stop.raise();
+        let err = source.skip_frames(8000).unwrap_err();
+        assert!(err.is::<Stopped>(), "{err:#}");
+        let err = source.read_frames(&mut [0u8; 64]).unwrap_err();
+        assert!(err.context("playing 'x'").is::<Stopped>());
     }
 }
