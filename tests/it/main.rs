@@ -6,6 +6,7 @@ mod util;
 
 mod bench;
 mod devices;
+mod fifo;
 mod formats;
 mod generated;
 mod mixer;
