@@ -8,6 +8,7 @@ mod bench;
 mod devices;
 mod fifo;
 mod formats;
+mod fuzz;
 mod generated;
 mod mixer;
 mod play;
