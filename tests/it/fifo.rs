@@ -119,6 +119,37 @@ fn ctrl_c_while_a_fifo_writer_stalls() {
 }
 
 #[test]
+fn ctrl_c_during_a_start_skip_of_a_stream_exits_130() {
+    let env = TestEnv::new();
+    let fifo = mkfifo(&env, "skip");
+    let raw = ["-d", "null", "-t", "raw", "-f", "S16_LE", "--start", "60"];
+    // Standard input that stalls after a little data, and a FIFO that does.
+    let mut args = raw.to_vec();
+    args.push("-");
+    let mut child = env
+        .alsatool()
+        .arg("play")
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn alsatool");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&[0; 4000]).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    interrupted_within_a_second(child, "--start on standard input");
+    drop(stdin);
+    let mut args = raw.to_vec();
+    args.push(fifo.to_str().unwrap());
+    let child = spawn_play(&env, &args);
+    let feeder = writer(&fifo, vec![0; 4000], Duration::from_secs(3));
+    std::thread::sleep(Duration::from_millis(500));
+    interrupted_within_a_second(child, "--start on a FIFO");
+    feeder.join().unwrap();
+}
+
+#[test]
 fn ctrl_c_while_a_process_substitution_pipe_is_silent() {
     let env = TestEnv::new();
     // `exec` so that the signal reaches alsatool itself, reading /dev/fd/63 as `<(...)` gives it.
