@@ -12,7 +12,7 @@ use crate::container::wav::WavHeader;
 use crate::spec::PcmSpec;
 use crate::stream::source::PcmSource;
 
-/// The PCM bytes of a WAV or raw file (or standard input), read in whole frames.
+/// The PCM bytes of a WAV, AU or raw file (or stream), read in whole frames.
 pub struct FileSource {
     input: Input,
     spec: PcmSpec,

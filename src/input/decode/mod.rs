@@ -11,7 +11,9 @@
 //! counted), a stream that ends early or breaks for good ends the audio there, and either is
 //! reported by [`DecodedSource::error`] once what did decode has been handed out. Panics inside
 //! symphonia (its README admits some streams may cause them) are caught and become the same
-//! kind of error.
+//! kind of error. Memory stays bounded: a header claiming more than 1024 channels or packets of
+//! more than 16 MiB is refused before symphonia allocates for it. A stream read that Ctrl-C cut
+//! short ends decoding with [`Stopped`], not as damage.
 //!
 //! Here: [`DecodedSource`] and its [`PcmSource`] side (reading, skipping, seeking). The rest:
 //! [`probe`] finds the format and makes the decoder (and names codecs and errors), [`packets`]
