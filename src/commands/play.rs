@@ -11,7 +11,8 @@ use crate::cli::PlayArgs;
 use crate::device::pcm_io::{Transfer, XrunCount};
 use crate::device::Direction;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::input::reader::{self, InputKind};
+use crate::input::open::InputKind;
+use crate::input::{display_name, Stopped};
 use crate::progress::{clock, Ui};
 use crate::sample::format::SampleFormat;
 use crate::signals::StopFlag;
@@ -74,16 +75,15 @@ impl Session<'_> {
         let mut player: Option<Player> = None;
         let mut failed = false;
         for (index, path) in files.iter().enumerate() {
-            let name = reader::display_name(path);
+            let name = display_name(path);
             let label = if files.len() > 1 {
                 format!("'{}' (file {} of {})", name, index + 1, files.len())
             } else {
                 format!("'{name}'")
             };
-            let mut source = match crate::input::open::open(path, kind, raw_layout(raw), self.stop)
-            {
+            let mut source = match crate::input::open::open(path, kind, raw, self.stop) {
                 Ok(source) => source,
-                Err(_) if self.stop.is_raised() => return self.interrupted(player),
+                Err(e) if e.is::<Stopped>() => return self.interrupted(player),
                 Err(e) => {
                     // A bad file in a list: say which, and go on with the next.
                     eprintln!("alsatool: {label}: {e:#}");
@@ -100,7 +100,7 @@ impl Session<'_> {
                 match source.skip_frames(frames_in(start, spec.rate)) {
                     Ok(_) => {}
                     // Ctrl-C while skipping through a pipe.
-                    Err(_) if self.stop.is_raised() => return self.interrupted(player),
+                    Err(e) if e.is::<Stopped>() => return self.interrupted(player),
                     Err(e) => return Err(e.context(label)),
                 }
             }
@@ -390,13 +390,5 @@ impl Drop for Display {
     /// Clears the bar however playback ended (an error too), leaving the terminal clean.
     fn drop(&mut self) {
         self.finish();
-    }
-}
-
-fn raw_layout(raw: PartialSpec) -> crate::input::reader::RawLayout {
-    crate::input::reader::RawLayout {
-        format: raw.format,
-        channels: raw.channels,
-        rate: raw.rate,
     }
 }

@@ -310,6 +310,7 @@ pub fn header(layout: &PcmSpec, data_len: u64) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     #[test]
     fn wav_descriptions_round_trip() {
@@ -324,5 +325,227 @@ mod tests {
         assert_eq!(description(S20_3LE), None);
         assert_eq!(format_of(WAVE_FORMAT_PCM, 24), Some(S24_3LE));
         assert_eq!(format_of(WAVE_FORMAT_PCM, 12), None);
+    }
+
+    /// A WAV file from a fmt chunk body, extra chunks before data, and data.
+    fn wav(fmt: &[u8], before_data: &[(&[u8; 4], &[u8])], data_len: u32, data: &[u8]) -> Vec<u8> {
+        let mut body = b"WAVE".to_vec();
+        let mut chunk = |id: &[u8; 4], bytes: &[u8], len: u32| {
+            body.extend_from_slice(id);
+            body.extend_from_slice(&len.to_le_bytes());
+            body.extend_from_slice(bytes);
+            if bytes.len() % 2 == 1 && id != b"data" {
+                body.push(0);
+            }
+        };
+        chunk(b"fmt ", fmt, fmt.len() as u32);
+        for (id, bytes) in before_data {
+            chunk(id, bytes, bytes.len() as u32);
+        }
+        chunk(b"data", data, data_len);
+        let mut file = b"RIFF".to_vec();
+        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        file.extend_from_slice(&body);
+        file
+    }
+
+    fn fmt(tag: u16, channels: u16, rate: u32, bits: u16) -> Vec<u8> {
+        let align = channels * bits.div_ceil(8);
+        let mut b = Vec::new();
+        b.extend_from_slice(&tag.to_le_bytes());
+        b.extend_from_slice(&channels.to_le_bytes());
+        b.extend_from_slice(&rate.to_le_bytes());
+        b.extend_from_slice(&(rate * u32::from(align)).to_le_bytes());
+        b.extend_from_slice(&align.to_le_bytes());
+        b.extend_from_slice(&bits.to_le_bytes());
+        b
+    }
+
+    fn extensible(sub_tag: u16, channels: u16, rate: u32, bits: u16, valid: u16) -> Vec<u8> {
+        let mut b = fmt(WAVE_FORMAT_EXTENSIBLE, channels, rate, bits);
+        b.extend_from_slice(&22u16.to_le_bytes());
+        b.extend_from_slice(&valid.to_le_bytes());
+        b.extend_from_slice(&3u32.to_le_bytes());
+        b.extend_from_slice(&sub_tag.to_le_bytes());
+        b.extend_from_slice(&[0, 0]);
+        b.extend_from_slice(&SUBTYPE_GUID_TAIL);
+        b
+    }
+
+    fn parse(bytes: &[u8]) -> Result<(WavHeader, Vec<u8>)> {
+        let mut cursor = Cursor::new(bytes.to_vec());
+        let header = read_header(&mut cursor, false)?;
+        let mut rest = Vec::new();
+        cursor.read_to_end(&mut rest)?;
+        Ok((header, rest))
+    }
+
+    #[test]
+    fn agrees_with_hound_on_what_hound_reads() {
+        let specs = [
+            (1, 8000, 8, hound::SampleFormat::Int),
+            (2, 44100, 16, hound::SampleFormat::Int),
+            (6, 48000, 24, hound::SampleFormat::Int),
+            (2, 96000, 32, hound::SampleFormat::Int),
+            (2, 48000, 32, hound::SampleFormat::Float),
+        ];
+        for (channels, rate, bits, kind) in specs {
+            let spec = hound::WavSpec {
+                channels,
+                sample_rate: rate,
+                bits_per_sample: bits,
+                sample_format: kind,
+            };
+            let mut bytes = Cursor::new(Vec::new());
+            let mut writer = hound::WavWriter::new(&mut bytes, spec).unwrap();
+            for i in 0..(channels as i32 * 10) {
+                match kind {
+                    hound::SampleFormat::Float => writer.write_sample(i as f32 / 100.0).unwrap(),
+                    hound::SampleFormat::Int => writer.write_sample(i - 5).unwrap(),
+                }
+            }
+            writer.finalize().unwrap();
+            let bytes = bytes.into_inner();
+            let hound_reader = hound::WavReader::new(Cursor::new(&bytes)).unwrap();
+            let (ours, data) = parse(&bytes).unwrap();
+            assert_eq!(ours.spec.channels, u32::from(hound_reader.spec().channels));
+            assert_eq!(ours.spec.rate, hound_reader.spec().sample_rate);
+            assert_eq!(ours.spec.format.bytes() * 8, usize::from(bits));
+            let frames = u64::from(hound_reader.duration());
+            assert_eq!(
+                ours.data_len,
+                Some(frames * ours.spec.bytes_per_frame() as u64)
+            );
+            assert_eq!(&bytes[bytes.len() - data.len()..], &data[..]);
+        }
+    }
+
+    #[test]
+    fn formats_hound_refuses() {
+        let cases = [
+            (fmt(WAVE_FORMAT_IEEE_FLOAT, 2, 48000, 64), FLOAT64_LE),
+            (fmt(WAVE_FORMAT_ALAW, 1, 8000, 8), A_LAW),
+            (fmt(WAVE_FORMAT_MULAW, 1, 8000, 8), MU_LAW),
+            (extensible(WAVE_FORMAT_PCM, 2, 48000, 32, 24), S32_LE),
+            (extensible(WAVE_FORMAT_PCM, 2, 48000, 24, 20), S24_3LE),
+            (
+                extensible(WAVE_FORMAT_IEEE_FLOAT, 8, 48000, 64, 64),
+                FLOAT64_LE,
+            ),
+            (extensible(WAVE_FORMAT_MULAW, 1, 8000, 8, 8), MU_LAW),
+            // arecord's S24_LE header: 24 bits, 4-byte blocks per channel, right-justified.
+            (
+                {
+                    let mut f = fmt(WAVE_FORMAT_PCM, 2, 48000, 24);
+                    f[12] = 8;
+                    f
+                },
+                S24_LE,
+            ),
+        ];
+        for (fmt_body, want) in cases {
+            let (header, data) = parse(&wav(&fmt_body, &[], 4, &[1, 2, 3, 4])).unwrap();
+            assert_eq!(header.spec.format, want);
+            assert_eq!(data, [1, 2, 3, 4]);
+        }
+    }
+
+    #[test]
+    fn extra_fmt_bytes_and_unknown_chunks_with_padding() {
+        let mut f = fmt(WAVE_FORMAT_PCM, 2, 44100, 16);
+        f.extend_from_slice(&[0, 0, 9]); // cbSize 0 and a stray odd byte: 19-byte chunk
+        let bytes = wav(
+            &f,
+            &[(b"LIST", b"odd"), (b"fact", &[1, 0, 0, 0])],
+            4,
+            &[7, 8, 9, 10],
+        );
+        let (header, data) = parse(&bytes).unwrap();
+        assert_eq!(header.spec.format, S16_LE);
+        assert_eq!(header.spec.channels, 2);
+        assert_eq!(data, [7, 8, 9, 10]);
+    }
+
+    #[test]
+    fn streaming_sizes_mean_until_the_end() {
+        let f = fmt(WAVE_FORMAT_PCM, 1, 8000, 16);
+        for len in [0x7fff_fffe, 0xffff_ffff] {
+            let (header, _) = parse(&wav(&f, &[], len, &[0, 0])).unwrap();
+            assert_eq!(header.data_len, None);
+        }
+    }
+
+    #[test]
+    fn bad_headers_fail_with_a_reason() {
+        let good = fmt(WAVE_FORMAT_PCM, 2, 44100, 16);
+        let bad = |bytes: Vec<u8>, fragment: &str| {
+            let err = format!("{:#}", parse(&bytes).unwrap_err());
+            assert!(err.contains(fragment), "{err:?} lacks {fragment:?}");
+        };
+        bad(b"RIFX\0\0\0\0WAVE".to_vec(), "not a WAV");
+        bad(b"RIFF\0\0\0\0AVI ".to_vec(), "not WAVE");
+        bad(b"RIFF\0\0".to_vec(), "ends inside");
+        bad(
+            wav(&good, &[], 0, &[])[..30].to_vec(),
+            "ends inside the fmt",
+        );
+        bad(fmt(1, 2, 3, 4), "not a WAV");
+        bad(
+            wav(&fmt(WAVE_FORMAT_PCM, 0, 44100, 16), &[], 0, &[]),
+            "0 channels",
+        );
+        bad(wav(&fmt(WAVE_FORMAT_PCM, 2, 0, 16), &[], 0, &[]), "0 Hz");
+        bad(
+            wav(&fmt(WAVE_FORMAT_PCM, 2, 8000, 12), &[], 0, &[]),
+            "12-bit",
+        );
+        bad(wav(&fmt(2, 2, 8000, 4), &[], 0, &[]), "ADPCM");
+        bad(
+            wav(&fmt(WAVE_FORMAT_PCM, 2000, 8000, 16), &[], 0, &[]),
+            "2000 channels",
+        );
+        let mut wrong_align = good.clone();
+        wrong_align[12] = 3;
+        bad(wav(&wrong_align, &[], 0, &[]), "block align");
+        // A data chunk before any fmt, and a file with no data chunk.
+        let mut no_fmt = b"RIFF\0\0\0\0WAVEdata\x04\0\0\0abcd".to_vec();
+        bad(no_fmt.clone(), "before the fmt");
+        no_fmt.truncate(12);
+        bad(no_fmt, "no fmt chunk");
+        let mut no_data = wav(&good, &[], 0, &[]);
+        no_data.truncate(no_data.len() - 8);
+        bad(no_data, "no data chunk");
+        // An unknown chunk that claims 4 GiB: skipped to the end, no allocation.
+        let mut huge = wav(&good, &[], 0, &[]);
+        huge.truncate(huge.len() - 8);
+        huge.extend_from_slice(b"junk\xff\xff\xff\xff");
+        bad(huge, "no data chunk");
+        let mut huge_fmt = b"RIFF\0\0\0\0WAVEfmt \xff\xff\xff\x7f".to_vec();
+        huge_fmt.extend_from_slice(&[0; 64]);
+        bad(huge_fmt, "fmt chunk size");
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..3000 {
+            let len = round % 120;
+            let mut bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state as u8
+                })
+                .collect();
+            if round % 2 == 0 && len >= 16 {
+                bytes[..4].copy_from_slice(b"RIFF");
+                bytes[8..12].copy_from_slice(b"WAVE");
+                if len >= 20 && round % 4 == 0 {
+                    bytes[12..16].copy_from_slice(b"fmt ");
+                }
+            }
+            let _ = parse(&bytes);
+        }
     }
 }

@@ -11,6 +11,7 @@ use anyhow::{bail, Result};
 use crate::device::negotiate::{Negotiated, Request};
 use crate::device::pcm_io::{Gap, PcmStream, Transfer, XrunCount};
 use crate::device::Direction;
+use crate::input::Stopped;
 use crate::sample::convert::Conversion;
 use crate::signals::StopFlag;
 use crate::spec::{PartialSpec, PcmSpec};
@@ -136,7 +137,7 @@ impl Player {
                 Ok(0) => break Ok(Transfer::Complete),
                 Ok(n) => n,
                 // A read of a pipe or terminal gives up when stopped.
-                Err(_) if self.stream.stopped() => break Ok(Transfer::Stopped),
+                Err(e) if e.is::<Stopped>() => break Ok(Transfer::Stopped),
                 Err(e) => break Err(e),
             };
             let transfer = match &self.conversion {

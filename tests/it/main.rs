@@ -6,7 +6,9 @@ mod util;
 
 mod bench;
 mod devices;
+mod fifo;
 mod formats;
+mod fuzz;
 mod generated;
 mod mixer;
 mod play;

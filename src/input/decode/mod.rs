@@ -11,7 +11,13 @@
 //! counted), a stream that ends early or breaks for good ends the audio there, and either is
 //! reported by [`DecodedSource::error`] once what did decode has been handed out. Panics inside
 //! symphonia (its README admits some streams may cause them) are caught and become the same
-//! kind of error.
+//! kind of error. Memory stays bounded: a header claiming more than 1024 channels or packets of
+//! more than 16 MiB is refused before symphonia allocates for it. A stream read that Ctrl-C cut
+//! short ends decoding with [`Stopped`], not as damage.
+//!
+//! Here: [`DecodedSource`] and its [`PcmSource`] side (reading, skipping, seeking). The rest:
+//! [`probe`] finds the format and makes the decoder (and names codecs and errors), [`packets`]
+//! runs the packet loop, [`interleave`] turns symphonia's planar buffers into frames.
 
 use std::cell::Cell;
 use std::fs::File;
@@ -21,32 +27,30 @@ use std::path::Path;
 use std::sync::Once;
 
 use anyhow::{anyhow, bail, Result};
-use symphonia::core::audio::sample::{i24, u24, Sample};
-use symphonia::core::audio::{Audio, AudioBuffer, GenericAudioBufferRef};
 use symphonia::core::codecs::audio::well_known::*;
-use symphonia::core::codecs::audio::{
-    AudioCodecId, AudioCodecParameters, AudioDecoder, AudioDecoderOptions,
-};
-use symphonia::core::codecs::CodecParameters;
+use symphonia::core::codecs::audio::{AudioCodecId, AudioDecoder};
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo, Track, TrackType};
-use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
-use symphonia::core::meta::{MetadataOptions, MetadataRevision, StandardTag};
-use symphonia::core::units::{Time, TimeBase, Timestamp};
-use symphonia_common::apple::audio::alac::MagicCookie;
+use symphonia::core::formats::{FormatReader, SeekMode, SeekTo};
+use symphonia::core::io::{MediaSource, ReadOnlySource};
+use symphonia::core::meta::{MetadataRevision, StandardTag};
+use symphonia::core::units::{Time, TimeBase};
 
-use crate::error_text::io_error_text;
-use crate::sample::format::SampleFormat;
+use crate::input::Stopped;
 use crate::spec::PcmSpec;
 use crate::stream::source::PcmSource;
+use interleave::BufferKind;
+use probe::{codec_name, is_lossless, probe, ProbeError};
 
-/// Every format `alsatool play` reads, for error messages.
-pub const SUPPORTED_FORMATS: &str =
-    "WAV, FLAC, Ogg Vorbis, MP3, AAC and ALAC (M4A/MP4), AIFF, AU and CAF";
+pub use probe::SUPPORTED_FORMATS;
 
-/// Packets in a row that fail to decode before the stream is given up as broken.
-const MAX_BAD_PACKETS_IN_A_ROW: u32 = 16;
+pub mod mp4_edit;
+
+mod interleave;
+mod packets;
+mod probe;
+
+#[cfg(test)]
+mod tests;
 
 /// Title and artist from the file's tags (Vorbis comments, ID3, MP4 atoms, …), when present.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -106,6 +110,9 @@ pub struct DecodedSource {
     ended: bool,
     /// What ended the stream early, if anything did.
     fatal: Option<String>,
+    /// Whether a read of the stream gave up because of the stop flag (Ctrl-C): reads and skips
+    /// then fail with [`Stopped`].
+    stopped: bool,
     /// Packets that did not decode and were skipped, and why the first one did not.
     bad_packets: u64,
     first_bad: Option<String>,
@@ -117,69 +124,6 @@ pub struct DecodedSource {
     /// Frames lost that way, and where the first loss was.
     lost_frames: u64,
     first_loss: Option<String>,
-}
-
-/// The sample type of the buffers a decoder produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum BufferKind {
-    U8,
-    U16,
-    U24,
-    U32,
-    S8,
-    S16,
-    S24,
-    S32,
-    F32,
-    F64,
-}
-
-impl BufferKind {
-    fn of(buf: &GenericAudioBufferRef<'_>) -> BufferKind {
-        match buf {
-            GenericAudioBufferRef::U8(_) => BufferKind::U8,
-            GenericAudioBufferRef::U16(_) => BufferKind::U16,
-            GenericAudioBufferRef::U24(_) => BufferKind::U24,
-            GenericAudioBufferRef::U32(_) => BufferKind::U32,
-            GenericAudioBufferRef::S8(_) => BufferKind::S8,
-            GenericAudioBufferRef::S16(_) => BufferKind::S16,
-            GenericAudioBufferRef::S24(_) => BufferKind::S24,
-            GenericAudioBufferRef::S32(_) => BufferKind::S32,
-            GenericAudioBufferRef::F32(_) => BufferKind::F32,
-            GenericAudioBufferRef::F64(_) => BufferKind::F64,
-        }
-    }
-
-    /// The ALSA format that holds this buffer type's samples exactly and in the fewest bytes.
-    /// `bits` is the decoder's significant bits per sample: FLAC and ALAC decode every depth
-    /// into left-justified 32-bit integers, whose low bytes are then zero and are left out.
-    fn output_format(self, bits: Option<u32>) -> SampleFormat {
-        match self {
-            BufferKind::U8 => SampleFormat::U8,
-            BufferKind::U16 => SampleFormat::U16_LE,
-            BufferKind::U24 => SampleFormat::U24_3LE,
-            BufferKind::U32 => SampleFormat::U32_LE,
-            BufferKind::S8 => SampleFormat::S8,
-            BufferKind::S16 => SampleFormat::S16_LE,
-            BufferKind::S24 => SampleFormat::S24_3LE,
-            BufferKind::S32 => match bits {
-                Some(1..=8) => SampleFormat::S8,
-                Some(9..=16) => SampleFormat::S16_LE,
-                Some(17..=24) => SampleFormat::S24_3LE,
-                _ => SampleFormat::S32_LE,
-            },
-            BufferKind::F32 => SampleFormat::FLOAT_LE,
-            BufferKind::F64 => SampleFormat::FLOAT64_LE,
-        }
-    }
-}
-
-/// What one decoded packet holds, read off its buffer before the buffer is borrowed again.
-struct Shape {
-    kind: BufferKind,
-    rate: u32,
-    channels: usize,
-    frames: usize,
 }
 
 impl DecodedSource {
@@ -373,285 +317,6 @@ impl DecodedSource {
         }
     }
 
-    /// Decodes up to the first audio, which fixes the layout; fails when there is none.
-    fn start(&mut self) -> Result<()> {
-        self.read_tags();
-        if self.decode_next() {
-            return Ok(());
-        }
-        match self.fatal.take() {
-            Some(fatal) if self.started => bail!("{fatal}"),
-            Some(fatal) => bail!("no audio could be decoded: {fatal}"),
-            None if self.bad_packets > 0 => bail!(
-                "no audio could be decoded: {}",
-                self.first_bad.as_deref().unwrap_or("damaged data")
-            ),
-            None => bail!("it holds no audio"),
-        }
-    }
-
-    /// Decodes packets until one yields frames to hand out; false at the end (or a break).
-    fn decode_next(&mut self) -> bool {
-        self.pending.clear();
-        self.pending_at = 0;
-        while !self.ended {
-            if self
-                .end
-                .is_some_and(|end| self.seek_floor.is_none() && self.decoded_to >= end)
-            {
-                self.ended = true;
-                break;
-            }
-            let reader = &mut self.reader;
-            let packet = match guarded("reading the file", || reader.next_packet()) {
-                Ok(Ok(Some(packet))) => packet,
-                Ok(Ok(None)) => {
-                    self.end_of_stream();
-                    break;
-                }
-                Ok(Err(SymphoniaError::ResetRequired)) => {
-                    // A chained Ogg stream: a new logical stream starts. Go on if it has the
-                    // same layout (the next buffer is checked like any other).
-                    if let Err(e) = self.restart_decoder() {
-                        self.stop(e.to_string());
-                    }
-                    continue;
-                }
-                Ok(Err(e)) => {
-                    self.stop(stream_break(&e));
-                    break;
-                }
-                Err(panic) => {
-                    self.stop(panic);
-                    break;
-                }
-            };
-            if packet.track_id != self.track_id {
-                continue;
-            }
-            self.check_continuity(packet.pts, packet.block_dur());
-            let first = match self.seek_floor {
-                Some(_) => self.frame_of(packet.pts),
-                None => self.decoded_to,
-            };
-            let decoder = &mut self.decoder;
-            let decoded = guarded("decoding", || {
-                decoder.decode(&packet).map(|buf| Shape {
-                    kind: BufferKind::of(&buf),
-                    rate: buf.spec().rate(),
-                    channels: buf.spec().channels().count(),
-                    frames: buf.frames(),
-                })
-            });
-            let shape = match decoded {
-                Ok(Ok(shape)) => shape,
-                Ok(Err(e)) if is_packet_error(&e) => {
-                    self.note_bad_packet(&e);
-                    if self.bad_in_a_row >= MAX_BAD_PACKETS_IN_A_ROW {
-                        self.stop(format!(
-                            "the stream is damaged beyond repair after {} ({})",
-                            self.clock_at(self.decoded_to),
-                            describe_error(&e)
-                        ));
-                    }
-                    continue;
-                }
-                Ok(Err(e)) => {
-                    self.stop(stream_break(&e));
-                    break;
-                }
-                Err(panic) => {
-                    self.stop(panic);
-                    break;
-                }
-            };
-            self.bad_in_a_row = 0;
-            if shape.frames == 0 {
-                continue;
-            }
-            if let Err(why) = self.check_shape(&shape) {
-                self.stop(why);
-                break;
-            }
-            self.largest_packet = self.largest_packet.max(shape.frames as u64);
-            // Keep the part of the buffer inside [floor, ceiling): after the lead (priming),
-            // after a seek target, before the end.
-            let buf_end = first + shape.frames as u64;
-            let floor = self.lead.max(self.seek_floor.unwrap_or(0));
-            let ceiling = self.end.unwrap_or(u64::MAX);
-            let from = floor.max(first);
-            let to = buf_end.min(ceiling);
-            if to <= from {
-                self.decoded_to = buf_end;
-                if first >= ceiling {
-                    self.ended = true;
-                }
-                continue;
-            }
-            self.seek_floor = None;
-            self.decoded_to = to;
-            let buf = self.decoder.last_decoded();
-            let skip = (from - first) as usize;
-            let take = (to - from) as usize;
-            append_interleaved(&buf, self.spec.format, skip, take, &mut self.pending);
-            return true;
-        }
-        false
-    }
-
-    /// Fixes the layout from the first buffer; refuses a later one that differs from it.
-    fn check_shape(&mut self, shape: &Shape) -> std::result::Result<(), String> {
-        if shape.channels == 0 || shape.rate == 0 {
-            return Err(format!(
-                "the stream says {} channels at {} Hz",
-                shape.channels, shape.rate
-            ));
-        }
-        let spec = PcmSpec {
-            format: shape
-                .kind
-                .output_format(significant_bits(self.decoder.codec_params())),
-            channels: shape.channels as u32,
-            rate: shape.rate,
-        };
-        if !self.started {
-            self.started = true;
-            self.kind = shape.kind;
-            self.spec = spec;
-            return Ok(());
-        }
-        if shape.kind != self.kind || spec != self.spec {
-            return Err(format!(
-                "the stream changes from {} to {} after {}; alsatool plays a file in one format",
-                self.spec.describe(),
-                spec.describe(),
-                self.clock_at(self.decoded_to.saturating_sub(self.lead))
-            ));
-        }
-        Ok(())
-    }
-
-    /// The sample rate the codec parameters state (before anything is decoded).
-    fn codec_rate(&self) -> u32 {
-        self.decoder.codec_params().sample_rate.unwrap_or(0)
-    }
-
-    /// The stream frame a timestamp of the track stands for (0 for those before the start).
-    fn frame_of(&self, ts: Timestamp) -> u64 {
-        self.ts_frames(ts.get()).clamp(0, i128::from(u64::MAX)) as u64
-    }
-
-    /// Rebuilds the decoder for the default track after the reader asked for a reset.
-    fn restart_decoder(&mut self) -> Result<()> {
-        let track = self
-            .reader
-            .default_track(TrackType::Audio)
-            .ok_or_else(|| anyhow!("a chained stream has no audio track"))?
-            .clone();
-        let (decoder, codec) = make_decoder(&track)?;
-        if codec != self.codec {
-            bail!(
-                "the stream changes from {} to {} audio; alsatool plays a file in one format",
-                codec_name(self.codec),
-                codec_name(codec)
-            );
-        }
-        self.decoder = decoder;
-        self.track_id = track.id;
-        self.time_base = track.time_base;
-        // The length said at the start was for the first stream only.
-        self.total_frames = None;
-        Ok(())
-    }
-
-    /// Notes a packet that starts later than the previous one ended (see `expected_pts`).
-    fn check_continuity(&mut self, pts: Timestamp, block: symphonia::core::units::Duration) {
-        let start = self.ts_frames(pts.get());
-        let block = self.ts_frames(i64::try_from(block.get()).unwrap_or(i64::MAX));
-        if self.seek_floor.is_none() {
-            if let Some(expected) = self.expected_pts {
-                // A frame of slack for time bases that are not 1/rate.
-                let gap = start - expected;
-                if gap > 1 {
-                    let gap = u64::try_from(gap).unwrap_or(u64::MAX);
-                    if self.first_loss.is_none() {
-                        self.first_loss = Some(format!(
-                            "the first gap at {}",
-                            self.clock_at(self.decoded_to.saturating_sub(self.lead))
-                        ));
-                    }
-                    self.lost_frames = self.lost_frames.saturating_add(gap);
-                }
-            }
-        }
-        self.expected_pts = Some(start + block);
-    }
-
-    /// Frames in `ts` units of the track's time base (signed).
-    fn ts_frames(&self, ts: i64) -> i128 {
-        match self.time_base {
-            Some(tb) => {
-                i128::from(ts) * i128::from(tb.numer.get()) * i128::from(self.codec_or_spec_rate())
-                    / i128::from(tb.denom.get())
-            }
-            None => i128::from(ts),
-        }
-    }
-
-    /// The rate for time conversions: the decoded one once known, the stated one before.
-    fn codec_or_spec_rate(&self) -> u32 {
-        if self.started {
-            self.spec.rate
-        } else {
-            self.codec_rate().max(1)
-        }
-    }
-
-    fn note_bad_packet(&mut self, e: &SymphoniaError) {
-        self.bad_packets += 1;
-        self.bad_in_a_row += 1;
-        if self.first_bad.is_none() {
-            self.first_bad = Some(format!(
-                "the first at {}: {}",
-                self.clock_at(self.decoded_to.saturating_sub(self.lead)),
-                describe_error(e)
-            ));
-        }
-    }
-
-    /// The stream ended. Says so when it ended clearly before the length its header gave.
-    fn end_of_stream(&mut self) {
-        self.ended = true;
-        self.seek_floor = None;
-        let played = self.decoded_to.saturating_sub(self.lead);
-        if let Some(total) = self.total_frames {
-            let damage_known = self.bad_packets > 0 || self.lost_frames > 0;
-            if played + self.largest_packet < total && self.fatal.is_none() && !damage_known {
-                self.fatal = Some(format!(
-                    "only {} of {} could be decoded: the file is damaged or truncated",
-                    self.clock_at(played),
-                    self.clock_at(total)
-                ));
-            }
-        }
-    }
-
-    fn stop(&mut self, why: String) {
-        self.ended = true;
-        self.seek_floor = None;
-        if self.fatal.is_none() {
-            self.fatal = Some(why);
-        }
-    }
-
-    /// A frame position as "m:ss.s" for messages.
-    fn clock_at(&self, frame: u64) -> String {
-        let rate = u64::from(self.spec.rate.max(1));
-        let tenths = frame * 10 / rate;
-        let (minutes, tenths) = (tenths / 600, tenths % 600);
-        format!("{minutes}:{:02}.{}", tenths / 10, tenths % 10)
-    }
-
     fn read_tags(&mut self) {
         let mut tags = Tags::default();
         let mut metadata = self.reader.metadata();
@@ -695,6 +360,9 @@ impl PcmSource for DecodedSource {
             self.pending_at += n;
             done += n;
         }
+        if self.stopped {
+            return Err(Stopped.into());
+        }
         Ok(done)
     }
 
@@ -703,6 +371,9 @@ impl PcmSource for DecodedSource {
     /// start) and decoding the rest of the way otherwise (a pipe). Returns how many frames were
     /// skipped (fewer at the end of the stream).
     fn skip_frames(&mut self, frames: u64) -> Result<u64> {
+        if self.stopped {
+            return Err(Stopped.into());
+        }
         let start = self.position();
         if frames == 0 || self.ended && self.pending_at == self.pending.len() {
             return Ok(0);
@@ -779,380 +450,6 @@ fn collect_tags(revision: &MetadataRevision, track_id: u32, tags: &mut Tags) {
     }
 }
 
-/// Why probing failed: symphonia's own error (some are worth a retry), or a message.
-enum ProbeError {
-    Symphonia(SymphoniaError),
-    Other(anyhow::Error),
-}
-
-impl ProbeError {
-    fn into_anyhow(self) -> anyhow::Error {
-        match self {
-            ProbeError::Other(e) => e,
-            ProbeError::Symphonia(SymphoniaError::Unsupported(what))
-                if what.starts_with("core (probe)") =>
-            {
-                unknown_format()
-            }
-            ProbeError::Symphonia(SymphoniaError::Unsupported(what))
-                if what.contains("missing moov") =>
-            {
-                anyhow!(
-                    "this MP4/M4A file has no index (moov atom): it was cut short or is still \
-                     being written, and nothing in it can be played"
-                )
-            }
-            ProbeError::Symphonia(e) => anyhow!("cannot read its header: {}", describe_error(&e)),
-        }
-    }
-}
-
-/// Probes the stream, picks its audio track and makes a decoder for it; decodes nothing yet.
-fn probe(source: Box<dyn MediaSource>) -> std::result::Result<DecodedSource, ProbeError> {
-    let stream = MediaSourceStream::new(source, Default::default());
-    // No hint: the content alone decides.
-    let probed = guarded("reading the file", || {
-        symphonia::default::get_probe().probe(
-            &Hint::new(),
-            stream,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
-    });
-    let reader = match probed {
-        Ok(Ok(reader)) => reader,
-        Ok(Err(e)) => return Err(ProbeError::Symphonia(e)),
-        Err(panic) => return Err(ProbeError::Other(anyhow!("{panic}"))),
-    };
-    let container = container_name(reader.format_info().short_name);
-    let track = match reader.default_track(TrackType::Audio) {
-        Some(track) => track.clone(),
-        None => {
-            // A track of a codec symphonia does not know is not "known", but is there.
-            let codec = reader.tracks().iter().find_map(|t| match &t.codec_params {
-                Some(CodecParameters::Audio(p)) => Some(p.codec),
-                _ => None,
-            });
-            return Err(ProbeError::Other(match codec {
-                Some(codec) => unsupported_codec(codec, container),
-                None => anyhow!("this {container} file has no audio track"),
-            }));
-        }
-    };
-    let (decoder, codec) = make_decoder(&track).map_err(|e| {
-        ProbeError::Other(match e.downcast::<Unsupported>() {
-            Ok(Unsupported(codec)) => unsupported_codec(codec, container),
-            Err(e) => e,
-        })
-    })?;
-    Ok(DecodedSource {
-        reader,
-        decoder,
-        track_id: track.id,
-        time_base: track.time_base,
-        // Placeholders until the first buffer says what comes out.
-        spec: PcmSpec {
-            format: SampleFormat::S16_LE,
-            channels: 1,
-            rate: 1,
-        },
-        kind: BufferKind::S16,
-        started: false,
-        codec,
-        container,
-        tags: Tags::default(),
-        total_frames: track.num_frames,
-        lead: 0,
-        end: None,
-        pending: Vec::new(),
-        pending_at: 0,
-        decoded_to: 0,
-        seek_floor: None,
-        largest_packet: 0,
-        ended: false,
-        fatal: None,
-        bad_packets: 0,
-        first_bad: None,
-        bad_in_a_row: 0,
-        expected_pts: None,
-        lost_frames: 0,
-        first_loss: None,
-    })
-}
-
-/// A codec symphonia recognised in the container but has no decoder for.
-#[derive(Debug)]
-struct Unsupported(AudioCodecId);
-
-impl std::fmt::Display for Unsupported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unsupported codec {}", self.0)
-    }
-}
-
-impl std::error::Error for Unsupported {}
-
-fn make_decoder(track: &Track) -> Result<(Box<dyn AudioDecoder>, AudioCodecId)> {
-    let Some(CodecParameters::Audio(params)) = &track.codec_params else {
-        bail!("the track has no audio codec parameters");
-    };
-    let codec = params.codec;
-    // Gapless: the decoders trim encoder delay and padding where the container signals them.
-    let options = AudioDecoderOptions::default().gapless(true);
-    let decoder = symphonia::default::get_codecs()
-        .make_audio_decoder(params, &options)
-        .map_err(|e| match e {
-            SymphoniaError::Unsupported(_) => anyhow::Error::new(Unsupported(codec)),
-            other => anyhow!("cannot decode its audio: {}", describe_error(&other)),
-        })?;
-    Ok((decoder, codec))
-}
-
-/// Significant bits per decoded sample. ALAC's decoder leaves them out of its parameters: they
-/// are in its magic cookie, read here with the parser the decoder itself uses.
-fn significant_bits(params: &AudioCodecParameters) -> Option<u32> {
-    match params.bits_per_sample {
-        Some(bits) if bits > 0 => Some(bits),
-        _ if params.codec == CODEC_ID_ALAC => params
-            .extra_data
-            .as_deref()
-            .and_then(|cookie| MagicCookie::read(cookie).ok())
-            .map(|cookie| u32::from(cookie.bit_depth)),
-        _ => None,
-    }
-}
-
-fn unknown_format() -> anyhow::Error {
-    anyhow!(
-        "not a format alsatool can play (it plays {SUPPORTED_FORMATS}); \
-         for headerless audio give -t raw with -f FORMAT -c CHANNELS -r RATE"
-    )
-}
-
-fn unsupported_codec(codec: AudioCodecId, container: &str) -> anyhow::Error {
-    let name = codec_name(codec);
-    let what = if name == "unknown" {
-        format!("an audio codec alsatool cannot decode ({codec})")
-    } else {
-        format!("{name} audio, which alsatool cannot decode")
-    };
-    anyhow!("this {container} file holds {what}; it plays {SUPPORTED_FORMATS}")
-}
-
-/// Whether an error only spoils one packet (decoding goes on with the next).
-fn is_packet_error(e: &SymphoniaError) -> bool {
-    // A damaged AAC packet can claim a feature the decoder lacks (a program config element):
-    // once the stream has opened, that is damage to skip like any other, not the end.
-    matches!(
-        e,
-        SymphoniaError::DecodeError(_)
-            | SymphoniaError::IoError(_)
-            | SymphoniaError::Unsupported(_)
-    )
-}
-
-/// The message for an error that ends the stream.
-fn stream_break(e: &SymphoniaError) -> String {
-    match e {
-        SymphoniaError::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
-            "the file ends in the middle of a packet (truncated?)".to_string()
-        }
-        other => format!("decoding stopped: {}", describe_error(other)),
-    }
-}
-
-fn describe_error(e: &SymphoniaError) -> String {
-    match e {
-        SymphoniaError::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
-            "the file ends early (truncated?)".to_string()
-        }
-        SymphoniaError::IoError(io) => format!("cannot read it: {}", io_error_text(io)),
-        SymphoniaError::DecodeError(what) => format!("damaged data ({what})"),
-        SymphoniaError::Unsupported(what) => format!("unsupported feature ({what})"),
-        SymphoniaError::LimitError(what) => format!("a limit was reached ({what})"),
-        SymphoniaError::SeekError(_) => "cannot seek in it".to_string(),
-        SymphoniaError::ResetRequired => "the stream changes format".to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn is_lossless(codec: AudioCodecId) -> bool {
-    codec == CODEC_ID_FLAC || codec == CODEC_ID_ALAC || pcm_codec(codec)
-}
-
-fn pcm_codec(codec: AudioCodecId) -> bool {
-    [
-        CODEC_ID_PCM_S32LE,
-        CODEC_ID_PCM_S32BE,
-        CODEC_ID_PCM_S24LE,
-        CODEC_ID_PCM_S24BE,
-        CODEC_ID_PCM_S16LE,
-        CODEC_ID_PCM_S16BE,
-        CODEC_ID_PCM_S8,
-        CODEC_ID_PCM_U32LE,
-        CODEC_ID_PCM_U32BE,
-        CODEC_ID_PCM_U24LE,
-        CODEC_ID_PCM_U24BE,
-        CODEC_ID_PCM_U16LE,
-        CODEC_ID_PCM_U16BE,
-        CODEC_ID_PCM_U8,
-        CODEC_ID_PCM_F32LE,
-        CODEC_ID_PCM_F32BE,
-        CODEC_ID_PCM_F64LE,
-        CODEC_ID_PCM_F64BE,
-        CODEC_ID_PCM_ALAW,
-        CODEC_ID_PCM_MULAW,
-    ]
-    .contains(&codec)
-}
-
-/// A codec's everyday name ("unknown" for ones symphonia has no name for).
-fn codec_name(codec: AudioCodecId) -> &'static str {
-    match codec {
-        c if c == CODEC_ID_FLAC => "FLAC",
-        c if c == CODEC_ID_ALAC => "ALAC",
-        c if c == CODEC_ID_VORBIS => "Vorbis",
-        c if c == CODEC_ID_OPUS => "Opus",
-        c if c == CODEC_ID_SPEEX => "Speex",
-        c if c == CODEC_ID_MP1 => "MP1",
-        c if c == CODEC_ID_MP2 => "MP2",
-        c if c == CODEC_ID_MP3 => "MP3",
-        c if c == CODEC_ID_AAC => "AAC",
-        c if c == CODEC_ID_AC3 => "AC-3",
-        c if c == CODEC_ID_EAC3 => "E-AC-3",
-        c if c == CODEC_ID_DCA => "DTS",
-        c if c == CODEC_ID_WMA => "WMA",
-        c if c == CODEC_ID_WAVPACK => "WavPack",
-        c if c == CODEC_ID_MONKEYS_AUDIO => "Monkey's Audio",
-        c if c == CODEC_ID_TTA => "TTA",
-        c if c == CODEC_ID_TRUEHD => "TrueHD",
-        c if c == CODEC_ID_PCM_ALAW => "A-law",
-        c if c == CODEC_ID_PCM_MULAW => "µ-law",
-        c if pcm_codec(c) => "PCM",
-        _ => "unknown",
-    }
-}
-
-/// A container's everyday name from symphonia's short name.
-fn container_name(short_name: &str) -> &'static str {
-    match short_name {
-        "flac" => "FLAC",
-        "ogg" => "Ogg",
-        "mp1" => "MP1",
-        "mp2" => "MP2",
-        "mp3" => "MP3",
-        "aac" => "AAC",
-        "isomp4" => "MP4",
-        "aiff" => "AIFF",
-        "caf" => "CAF",
-        "wave" => "WAV",
-        "mkv" => "Matroska",
-        _ => "media",
-    }
-}
-
-/// Appends `take` frames of `buf` from frame `skip` on to `out`, interleaved, as `format` (one the
-/// buffer's [`BufferKind::output_format`] chose, so every sample fits exactly).
-fn append_interleaved(
-    buf: &GenericAudioBufferRef<'_>,
-    format: SampleFormat,
-    skip: usize,
-    take: usize,
-    out: &mut Vec<u8>,
-) {
-    use SampleFormat as F;
-    match (buf, format) {
-        (GenericAudioBufferRef::U8(b), _) => interleave(b, skip, take, out, |s: u8| [s]),
-        (GenericAudioBufferRef::S8(b), _) => {
-            interleave(b, skip, take, out, |s: i8| s.to_le_bytes())
-        }
-        (GenericAudioBufferRef::U16(b), _) => {
-            interleave(b, skip, take, out, |s: u16| s.to_le_bytes())
-        }
-        (GenericAudioBufferRef::S16(b), _) => {
-            interleave(b, skip, take, out, |s: i16| s.to_le_bytes())
-        }
-        (GenericAudioBufferRef::U24(b), _) => interleave(b, skip, take, out, |s: u24| {
-            let [b0, b1, b2, _] = s.inner().to_le_bytes();
-            [b0, b1, b2]
-        }),
-        (GenericAudioBufferRef::S24(b), _) => interleave(b, skip, take, out, |s: i24| {
-            let [b0, b1, b2, _] = s.inner().to_le_bytes();
-            [b0, b1, b2]
-        }),
-        (GenericAudioBufferRef::U32(b), _) => {
-            interleave(b, skip, take, out, |s: u32| s.to_le_bytes())
-        }
-        // Left-justified: the significant bytes are the high ones.
-        (GenericAudioBufferRef::S32(b), F::S8) => {
-            interleave(b, skip, take, out, |s: i32| [s.to_le_bytes()[3]])
-        }
-        (GenericAudioBufferRef::S32(b), F::S16_LE) => interleave(b, skip, take, out, |s: i32| {
-            let [_, _, b2, b3] = s.to_le_bytes();
-            [b2, b3]
-        }),
-        (GenericAudioBufferRef::S32(b), F::S24_3LE) => interleave(b, skip, take, out, |s: i32| {
-            let [_, b1, b2, b3] = s.to_le_bytes();
-            [b1, b2, b3]
-        }),
-        (GenericAudioBufferRef::S32(b), _) => {
-            interleave(b, skip, take, out, |s: i32| s.to_le_bytes())
-        }
-        (GenericAudioBufferRef::F32(b), _) => {
-            interleave(b, skip, take, out, |s: f32| s.to_le_bytes())
-        }
-        (GenericAudioBufferRef::F64(b), _) => {
-            interleave(b, skip, take, out, |s: f64| s.to_le_bytes())
-        }
-    }
-}
-
-/// Interleaves `take` frames of the planes of `buf` from frame `skip` on, each sample as
-/// `encode` writes it.
-fn interleave<S: Sample, const N: usize>(
-    buf: &AudioBuffer<S>,
-    skip: usize,
-    take: usize,
-    out: &mut Vec<u8>,
-    encode: impl Fn(S) -> [u8; N],
-) {
-    let skip = skip.min(buf.frames());
-    let frames = take.min(buf.frames() - skip);
-    let planes: Vec<&[S]> = (0..buf.num_planes())
-        .filter_map(|i| buf.plane(i))
-        .map(|p| &p[skip..skip + frames])
-        .collect();
-    let channels = planes.len();
-    let start = out.len();
-    out.resize(start + frames * channels * N, 0);
-    let dst = &mut out[start..];
-    match planes.as_slice() {
-        // The common cases without an inner loop.
-        [mono] => {
-            for (d, &s) in dst.chunks_exact_mut(N).zip(mono.iter()) {
-                d.copy_from_slice(&encode(s));
-            }
-        }
-        [left, right] => {
-            for ((d, &l), &r) in dst
-                .chunks_exact_mut(2 * N)
-                .zip(left.iter())
-                .zip(right.iter())
-            {
-                d[..N].copy_from_slice(&encode(l));
-                d[N..].copy_from_slice(&encode(r));
-            }
-        }
-        _ => {
-            for (f, d) in dst.chunks_exact_mut(channels * N).enumerate() {
-                for (c, plane) in planes.iter().enumerate() {
-                    d[c * N..(c + 1) * N].copy_from_slice(&encode(plane[f]));
-                }
-            }
-        }
-    }
-}
-
 thread_local! {
     /// Set while symphonia runs on this thread: its panics are caught and reported as errors,
     /// so the panic hook must not print them.
@@ -1182,8 +479,3 @@ fn guarded<T>(doing: &str, f: impl FnOnce() -> T) -> std::result::Result<T, Stri
         format!("the decoder failed while {doing} (damaged file?): {detail}")
     })
 }
-
-pub mod mp4_edit;
-
-#[cfg(test)]
-mod tests;

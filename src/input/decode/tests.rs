@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::*;
+use crate::sample::format::SampleFormat;
 
 /// A scratch directory with the tools that make and measure files.
 struct Bench {
