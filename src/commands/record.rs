@@ -12,7 +12,7 @@ use anyhow::Result;
 use crate::cli::{FileType, RecordArgs};
 use crate::device::negotiate::{Fit, Request};
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::output::writer::{self, Container, RecordingWriter, Rollover, Target};
+use crate::output::{Container, Recording, RecordingWriter, Rollover, Target};
 use crate::progress::{clock, render_meter, Ui};
 use crate::sample::format::{channels_label, SampleFormat};
 use crate::sample::peaks::accumulate_peaks;
@@ -59,14 +59,27 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     if container == Container::Wav && explicit.format {
         crate::container::wav::check_format(format).map_err(|e| UsageError(e.to_string()))?;
     }
-    if let Target::File(path) = &target {
-        if !args.force {
-            writer::check_no_clobber(path)?;
-        }
-    }
     if args.duration == Some(Duration::ZERO) {
         return Err(UsageError("--duration must be more than 0".into()).into());
     }
+    // Bad limits and names it would overwrite, before the device opens (checked again with
+    // what the device takes).
+    let mut recording = Recording {
+        target: target.clone(),
+        container,
+        spec: PcmSpec {
+            format,
+            channels,
+            rate,
+        },
+        rollover: Rollover {
+            max_file_bytes: args.max_file_size,
+            max_file_time: args.max_file_time,
+        },
+        duration: args.duration,
+        force: args.force,
+    };
+    recording.check()?;
 
     let stop = StopFlag::install()?;
     let request = Request {
@@ -107,27 +120,20 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         capture.ring_chunks,
         capture.chunk_bytes
     ));
-    let layout = PcmSpec {
+    recording.spec = PcmSpec {
         format: got.format,
         channels: got.channels,
         rate: got.rate,
     };
-    let rollover = Rollover {
-        max_file_bytes: args.max_file_size,
-        max_file_frames: args
-            .max_file_time
-            .map(|t| (t.as_secs_f64() * f64::from(got.rate)).round() as u64),
-    };
     // The capture thread is already running: on failure here, stop it before reporting.
-    let mut out =
-        match RecordingWriter::create(target.clone(), container, layout, args.force, rollover) {
-            Ok(out) => out,
-            Err(e) => {
-                capture.halt();
-                let _ = capture.finish();
-                return Err(e);
-            }
-        };
+    let mut out = match RecordingWriter::create(recording) {
+        Ok(out) => out,
+        Err(e) => {
+            capture.halt();
+            let _ = capture.finish();
+            return Err(e);
+        }
+    };
     ui.status(format!(
         "Recording {} {} from '{device}': {} {} {} Hz",
         container.name(),
@@ -215,6 +221,12 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
             ""
         }
     ));
+    for name in &written.skipped {
+        eprintln!(
+            "alsatool: warning: '{}' existed, so the recording skipped that name",
+            name.display()
+        );
+    }
     if ended.xruns.xruns > 0 || ended.xruns.suspends > 0 {
         // Lost audio is worth a line even without a terminal (arecord says "overrun!!!" too).
         eprintln!(
