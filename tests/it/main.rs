@@ -11,3 +11,4 @@ mod generated;
 mod mixer;
 mod play;
 mod record;
+mod recording_files;
