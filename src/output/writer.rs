@@ -54,9 +54,11 @@ struct Output {
     file: Arc<File>,
     /// `None` for standard output.
     path: Option<PathBuf>,
-    /// Whether the file is one this recording created (and may remove when it holds nothing):
-    /// not so for a device written with `--force`.
+    /// Whether the file is one this recording created, and may rename at a rollover or remove
+    /// when it holds nothing: not so for what `--force` writes in place (a device, a symlink).
     ours: bool,
+    /// Whether it is a regular file, whose header can be rewritten in place.
+    seekable: bool,
     data_bytes: u64,
     /// `data_bytes` as the header on disk says, and when it was written.
     header_data_bytes: u64,
@@ -64,11 +66,12 @@ struct Output {
 }
 
 impl Output {
-    fn new(file: File, path: Option<PathBuf>, ours: bool) -> Output {
+    fn new(file: File, path: Option<PathBuf>, ours: bool, seekable: bool) -> Output {
         Output {
             file: Arc::new(file),
             path,
             ours,
+            seekable,
             data_bytes: 0,
             header_data_bytes: 0,
             header_at: Instant::now(),
@@ -116,7 +119,7 @@ impl RecordingWriter {
                         anyhow!("cannot write standard output: {}", io_error_text(&e))
                     })?;
                 }
-                (Output::new(file, None, false), None)
+                (Output::new(file, None, false, false), None)
             }
             Target::File(path) => {
                 let output = open_file(&rec, path).map_err(|e| e.message(path))?;
@@ -157,7 +160,17 @@ impl RecordingWriter {
 
     /// Whether the current output has a header that follows the data.
     fn tracks_header(&self) -> bool {
-        self.rec.container == Container::Wav && self.output.path.is_some()
+        self.rec.container == Container::Wav && self.output.seekable
+    }
+
+    /// Data bytes the current output may take: a stream, or a device written in place, has no
+    /// limit (and nothing to roll over).
+    fn current_limit(&self) -> u64 {
+        if self.output.ours {
+            self.limits.file_data
+        } else {
+            u64::MAX
+        }
     }
 
     /// Bytes of audio written so far, over all files.
@@ -176,10 +189,11 @@ impl RecordingWriter {
     pub fn write(&mut self, mut bytes: &[u8]) -> Result<()> {
         self.check_sync()?;
         while !bytes.is_empty() {
-            if self.output.data_bytes >= self.limits.file_data && self.output.path.is_some() {
+            let limit = self.current_limit();
+            if self.output.data_bytes >= limit && self.output.ours {
                 self.roll_over()?;
             }
-            let room = self.limits.file_data.saturating_sub(self.output.data_bytes);
+            let room = self.current_limit().saturating_sub(self.output.data_bytes);
             let mut take = bytes.len().min(usize::try_from(room).unwrap_or(usize::MAX));
             if self.tracks_header() {
                 take = take.min(usize::try_from(self.limits.header_step).unwrap_or(usize::MAX));
@@ -247,12 +261,14 @@ impl RecordingWriter {
         }
         // Keep whole frames only, with a header that says so; both are best effort (neither
         // needs new space on the disk).
-        let header_len = self.header_len();
-        let _ = self
-            .output
-            .file
-            .set_len(header_len + self.output.data_bytes);
-        let _ = self.update_header();
+        if self.output.seekable {
+            let header_len = self.header_len();
+            let _ = self
+                .output
+                .file
+                .set_len(header_len + self.output.data_bytes);
+            let _ = self.update_header();
+        }
         bail!(
             "cannot write '{}': {}; it keeps the {} recorded before",
             path.display(),
@@ -405,7 +421,9 @@ impl RecordingWriter {
     pub fn finish(mut self) -> Result<Written> {
         self.check_sync()?;
         if let Some(path) = self.output.path.clone() {
-            self.update_header_naming_the_file()?;
+            if self.tracks_header() {
+                self.update_header_naming_the_file()?;
+            }
             sync_file_and_dir(&self.output.file, &path).map_err(|f| self.sync_error(&f))?;
         }
         if let Some(syncer) = self.syncer.take() {
@@ -439,19 +457,33 @@ fn next_index(index: u32, base: &Path) -> Result<u32> {
 
 /// Creates `path` for `rec` with its first header.
 fn open_file(rec: &Recording, path: &Path) -> Result<Output, CreateError> {
-    let header = match rec.container {
-        Container::Wav => wav::header(&rec.spec, 0).map_err(|e| {
-            CreateError::Write(io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
-        })?,
-        Container::Raw => Vec::new(),
-    };
-    // Only a regular file (or a new name) is ours; `--force` onto a device writes it in place.
-    let ours = !(rec.force
+    // Only a regular file (or a new name) is ours; `--force` onto anything else writes it in
+    // place (see `naming::create_with_header`), and a device or FIFO gets a stream's header.
+    let in_place = rec.force
         && path
             .symlink_metadata()
-            .is_ok_and(|m| !m.file_type().is_file()));
+            .is_ok_and(|m| !m.file_type().is_file());
+    let seekable = !in_place || path.metadata().is_ok_and(|m| m.file_type().is_file());
+    let header = match rec.container {
+        Container::Wav => {
+            let data_len = if seekable {
+                0
+            } else {
+                u64::from(wav::OPEN_ENDED_DATA_LEN)
+            };
+            wav::header(&rec.spec, data_len).map_err(|e| {
+                CreateError::Write(io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
+            })?
+        }
+        Container::Raw => Vec::new(),
+    };
     let file = naming::create_with_header(path, &header, rec.force)?;
-    Ok(Output::new(file, Some(path.to_path_buf()), ours))
+    Ok(Output::new(
+        file,
+        Some(path.to_path_buf()),
+        !in_place,
+        seekable,
+    ))
 }
 
 /// A descriptor of our own for standard output (a dup, so closing it leaves fd 1 alone). Rust's
@@ -737,5 +769,29 @@ mod tests {
                 && !err.contains('\n'),
             "{err}"
         );
+    }
+
+    #[test]
+    fn what_force_writes_in_place_is_never_renamed_or_removed() {
+        // A symlink (like a device) given with --force is written where it points, and a
+        // rollover limit does not rename it.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.wav");
+        std::fs::write(&target, b"old").unwrap();
+        let link = dir.path().join("link.wav");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut rec = recording(
+            Target::File(link.clone()),
+            layout(S16_LE, 2),
+            by_size(44 + 8),
+        );
+        rec.force = true;
+        let mut w = RecordingWriter::create(rec).unwrap();
+        let data: Vec<u8> = (0..32u8).collect();
+        w.write(&data).unwrap();
+        let written = w.finish().unwrap();
+        assert_eq!(written.files, [link.clone()]);
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(data_of_finished(&[target]), data);
     }
 }

@@ -412,3 +412,29 @@ fn limits_no_file_can_keep_are_usage_errors_before_the_device_opens() {
         .fails_with(&["at least 100 bytes"]);
     assert!(!env.path("x.wav").exists());
 }
+
+#[test]
+fn force_onto_a_fifo_writes_a_stream_with_an_open_ended_header() {
+    let (env, source) = capture_env(1, 25);
+    let fifo = env.path("fifo");
+    let c_path = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let reader_path = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read(reader_path).unwrap());
+    env.run(&[
+        "record",
+        "-d",
+        "cap",
+        "--duration",
+        "0.5",
+        "--force",
+        "fifo",
+    ])
+    .success();
+    let bytes = reader.join().unwrap();
+    assert_eq!(wav_data(&bytes), (44, 0x8000_0000));
+    assert!(bytes[44..] == source[..BYTES_PER_SECOND / 2]);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
