@@ -790,7 +790,7 @@ mod tests {
         let data: Vec<u8> = (0..32u8).collect();
         w.write(&data).unwrap();
         let written = w.finish().unwrap();
-        assert_eq!(written.files, [link.clone()]);
+        assert_eq!(written.files.as_slice(), std::slice::from_ref(&link));
         assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
         assert_eq!(data_of_finished(&[target]), data);
     }
