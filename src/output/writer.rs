@@ -210,7 +210,11 @@ impl RecordingWriter {
             self.write_to_current(now)?;
             bytes = rest;
             if self.tracks_header()
-                && self.output.data_bytes - self.output.header_data_bytes >= self.limits.header_step
+                && self
+                    .output
+                    .data_bytes
+                    .saturating_sub(self.output.header_data_bytes)
+                    >= self.limits.header_step
             {
                 self.update_header_naming_the_file()?;
             }

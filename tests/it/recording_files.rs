@@ -438,3 +438,66 @@ fn force_onto_a_fifo_writes_a_stream_with_an_open_ended_header() {
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }
+
+#[test]
+fn every_file_is_synced_after_its_last_header_before_the_recording_ends() {
+    crate::util::require_tool("strace");
+    let (env, _) = capture_env(2, 26);
+    let log = env.path("strace.log");
+    let log_text = log.to_string_lossy().into_owned();
+    let alsatool = env!("CARGO_BIN_EXE_alsatool");
+    env.run_tool(
+        "strace",
+        &[
+            "-f",
+            "-y",
+            "-qq",
+            "-e",
+            "trace=fdatasync,pwrite64",
+            "-o",
+            &log_text,
+            alsatool,
+            "record",
+            "-d",
+            "cap",
+            "--duration",
+            "1",
+            "--max-file-size",
+            "64K",
+            "take.wav",
+        ],
+    )
+    .success();
+    let lines: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    // 1 s in files of 64 KiB: take-01 to take-03; the syncer's calls may show "unfinished".
+    for n in 1..=3 {
+        let name = format!("take-{n:02}.wav>");
+        // The first file gets its last header while still called take.wav.
+        let header_name = if n == 1 {
+            "/take.wav>".to_string()
+        } else {
+            name.clone()
+        };
+        let last_header = lines
+            .iter()
+            .rposition(|l| l.contains("pwrite64(") && l.contains(&header_name))
+            .unwrap_or_else(|| panic!("no header written to {name}"));
+        let synced = lines.iter().enumerate().skip(last_header).any(|(i, l)| {
+            l.contains("fdatasync(")
+                && l.contains(&name)
+                && (l.ends_with("= 0")
+                    || lines[i + 1..]
+                        .iter()
+                        .any(|r| r.contains("<... fdatasync resumed>") && r.ends_with("= 0")))
+        });
+        assert!(
+            synced,
+            "{name} never synced after its last header:\n{}",
+            lines.join("\n")
+        );
+    }
+}
