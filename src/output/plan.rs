@@ -68,7 +68,7 @@ pub struct Recording {
 
 impl Recording {
     /// Refuses limits no file can keep (exit 2) and names the recording would overwrite. Call it
-    /// before the device opens, with the spec asked for; [`RecordingWriter::create`] checks
+    /// before the device opens, with the spec asked for; [`RecordingWriter::create`](super::RecordingWriter::create) checks
     /// again with the spec the device took.
     pub fn check(&self) -> Result<()> {
         let limits = FileLimits::of(self)?;

@@ -7,12 +7,12 @@
 //! when a write fails part-way.
 //!
 //! Crash safety: the header's RIFF and data sizes are rewritten in place (`pwrite`) whenever the
-//! data has grown by [`HEADER_STEP`] of audio (and at least every [`HEADER_INTERVAL`] while
+//! data has grown by [`HEADER_STEP`](super::plan::HEADER_STEP) of audio (and at least every [`HEADER_INTERVAL`] while
 //! data flows), so SIGKILL or a crash leaves a valid file lacking at most a tenth of a second at
 //! its end. The [`Syncer`] thread calls `fdatasync` about once a second and on every finished
 //! file; a write-back error it finds ends the recording like a full disk does.
 //!
-//! Long recordings continue in numbered files ([`naming`](super::naming)) before WAV's 32-bit
+//! Long recordings continue in numbered files ([`super::naming`]) before WAV's 32-bit
 //! size fields would overflow, or at the size or length the user asked for. Every file holds
 //! whole frames and is valid on its own. Standard output has no such limit: its header is
 //! open-ended.
