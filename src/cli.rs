@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::open::InputKind;
-use crate::output::writer::Container;
+use crate::output::Container;
 use crate::sample::format::FormatSpec;
 use crate::spec::PartialSpec;
 

@@ -14,13 +14,13 @@ use crate::cli::RecordArgs;
 use crate::container::wav;
 use crate::device::negotiate::Request;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::output::writer::{self, Container, Target};
+use crate::output::{Container, RecordingPlan, Rollover, Target};
 use crate::progress::{clock, Ui};
 use crate::sample::format::{channels_label, SampleFormat};
 use crate::signals::StopFlag;
 use crate::spec::PcmSpec;
 use crate::stream::capture::{Capture, CaptureConfig};
-use crate::stream::recorder::{self, OutputPlan, Recording};
+use crate::stream::recorder::{self, Recorded};
 
 /// What is recorded when `-f`, `-c` and `-r` are not given: arecord's CD-like default, at the
 /// rate most devices run.
@@ -45,14 +45,23 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     if container == Container::Wav && requested.format.is_some() {
         wav::check_format(wanted.format).map_err(|e| UsageError(e.to_string()))?;
     }
-    if let Target::File(path) = &target {
-        if !args.force {
-            writer::check_no_clobber(path)?;
-        }
-    }
     if args.duration == Some(Duration::ZERO) {
         return Err(UsageError("--duration must be more than 0".into()).into());
     }
+    // Bad limits and names it would overwrite, before the device opens (the writer checks
+    // again with what the device took).
+    let plan = RecordingPlan {
+        target: target.clone(),
+        container,
+        spec: wanted,
+        rollover: Rollover {
+            max_file_bytes: args.max_file_size,
+            max_file_time: args.max_file_time,
+        },
+        duration: args.duration,
+        force: args.force,
+    };
+    plan.check()?;
 
     let stop = StopFlag::install()?;
     let device = args.device.device;
@@ -100,20 +109,13 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         channels_label(got.spec.channels),
         got.spec.rate
     ));
-    let plan = OutputPlan {
-        target,
-        container,
-        force: args.force,
-        max_file_bytes: args.max_file_size,
-        max_file_time: args.max_file_time,
-    };
-    let recording = recorder::record(capture, &plan, &ui)?;
+    let recording = recorder::record(capture, plan, &ui)?;
     report(&recording, &ui);
     Ok(ExitCode::Success)
 }
 
 /// The summary line on a terminal, and a warning, terminal or not, when audio was lost.
-fn report(recording: &Recording, ui: &Ui) {
+fn report(recording: &Recorded, ui: &Ui) {
     let files = &recording.written.files;
     let where_to = match files.len() {
         0 => "standard output".to_string(),
@@ -135,6 +137,12 @@ fn report(recording: &Recording, ui: &Ui) {
             ""
         }
     ));
+    for name in &recording.written.skipped {
+        eprintln!(
+            "alsatool: warning: '{}' existed, so the recording skipped that name",
+            name.display()
+        );
+    }
     let xruns = recording.xruns;
     if xruns.xruns > 0 || xruns.suspends > 0 {
         // Lost audio is worth a line even without a terminal (arecord says "overrun!!!" too).

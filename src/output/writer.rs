@@ -6,133 +6,37 @@
 //! the same descriptor another thread syncs, and know exactly how many bytes reached the disk
 //! when a write fails part-way.
 //!
-//! Crash safety: while data flows, the header's RIFF and data sizes are rewritten in place
-//! (`pwrite`) every [`HEADER_INTERVAL`], so SIGKILL or a crash leaves a valid file that lacks at
-//! most that much at its end;
-//! a [`Syncer`] thread calls `fdatasync` about once a second so that power loss costs at most
-//! about a second, without ever making the writer wait for the disk.
+//! Crash safety: the header's RIFF and data sizes are rewritten in place (`pwrite`) whenever the
+//! data has grown by [`HEADER_STEP`](super::plan::HEADER_STEP) of audio (and at least every [`HEADER_INTERVAL`] while
+//! data flows), so SIGKILL or a crash leaves a valid file lacking at most a tenth of a second at
+//! its end. The [`Syncer`] thread calls `fdatasync` about once a second and on every finished
+//! file; a write-back error it finds ends the recording like a full disk does.
 //!
-//! Long recordings continue in numbered files (`take.wav` becomes `take-01.wav`, then
-//! `take-02.wav`, …, as arecord names them) before WAV's 32-bit size fields would overflow, or at
-//! the size or length the user asked for. Every file holds whole frames and is valid on its own.
+//! Long recordings continue in numbered files ([`super::naming`]) before WAV's 32-bit
+//! size fields would overflow, or at the size or length the user asked for. Every file holds
+//! whole frames and is valid on its own. Standard output has no such limit: its header is
+//! open-ended.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 
+use super::naming::{self, name_taken, numbered_path, CreateError, Target};
+use super::plan::{Container, FileLimits, RecordingPlan};
+use super::syncer::{sync_file_and_dir, SyncFailure, Syncer};
 use crate::container::wav;
 use crate::error_text::io_error_text;
-use crate::spec::PcmSpec;
+use crate::progress::clock;
+use crate::spec::frames_duration;
 
-/// What kind of file a recording is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Container {
-    Wav,
-    Raw,
-}
-
-impl Container {
-    /// WAV unless the name ends in `.raw` (any case).
-    pub fn from_name(path: &Path) -> Container {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(ext) if ext.eq_ignore_ascii_case("raw") => Container::Raw,
-            _ => Container::Wav,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Container::Wav => "WAV",
-            Container::Raw => "raw",
-        }
-    }
-}
-
-/// How often, at most, the header of a live file is rewritten while data flows: often enough
-/// that SIGKILL or a crash costs a tenth of a second at most, seldom enough to cost nothing.
+/// How often, at most, the header of a live file is rewritten when little data flows.
 pub const HEADER_INTERVAL: Duration = Duration::from_millis(100);
-
-/// Where the recording goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Stdout,
-    File(PathBuf),
-}
-
-impl Target {
-    /// `-` is standard output.
-    pub fn from_arg(path: &Path) -> Target {
-        if path.as_os_str() == "-" {
-            Target::Stdout
-        } else {
-            Target::File(path.to_path_buf())
-        }
-    }
-
-    /// How messages name it: `'take.wav'` or `standard output`.
-    pub fn describe(&self) -> String {
-        match self {
-            Target::Stdout => "standard output".to_string(),
-            Target::File(p) => format!("'{}'", p.display()),
-        }
-    }
-}
-
-/// The name of the `index`th file of a recording that rolls over: `take.wav` → `take-01.wav`,
-/// as arecord numbers them (`%s-%02i%s`; 100 and above simply get more digits).
-pub fn numbered_path(base: &Path, index: u32) -> PathBuf {
-    let stem = base
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = match base.extension() {
-        Some(ext) => format!("{stem}-{index:02}.{}", ext.to_string_lossy()),
-        None => format!("{stem}-{index:02}"),
-    };
-    base.with_file_name(name)
-}
-
-/// Refuses to start a recording that would overwrite anything: `path` itself, or numbered files
-/// from an earlier recording to the same name (a rollover would write them). Checked before the
-/// device is opened; the files are still created with `O_EXCL` so a race cannot clobber either.
-pub fn check_no_clobber(path: &Path) -> Result<()> {
-    let exists = |p: &Path| p.symlink_metadata().is_ok();
-    if exists(path) {
-        bail!(
-            "'{}' exists; give --force to overwrite it, or choose another name",
-            path.display()
-        );
-    }
-    let first = numbered_path(path, 1);
-    if exists(&first) {
-        bail!(
-            "'{}' exists (long recordings continue in numbered files); give --force to overwrite, or choose another name",
-            first.display()
-        );
-    }
-    Ok(())
-}
-
-/// Limits that make a recording continue in the next file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Rollover {
-    /// Whole file size in bytes, header included.
-    pub max_file_bytes: Option<u64>,
-    /// Frames per file.
-    pub max_file_frames: Option<u64>,
-}
-
-/// The most data one WAV file may hold: its RIFF size field (data + header - 8) must fit 32 bits.
-fn wav_data_limit(header_len: u64) -> u64 {
-    u64::from(u32::MAX) - (header_len - 8)
-}
 
 /// What a finished recording wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -141,58 +45,8 @@ pub struct Written {
     pub files: Vec<PathBuf>,
     /// Audio bytes over all files (headers not counted).
     pub data_bytes: u64,
-}
-
-/// Calls `fdatasync` on the current file about once a second on its own thread, so that the
-/// writer never waits for the disk and power loss costs at most about a second.
-struct Syncer {
-    current: Arc<Mutex<Option<Arc<File>>>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Syncer {
-    const INTERVAL: Duration = Duration::from_millis(1000);
-
-    fn start() -> Syncer {
-        let current: Arc<Mutex<Option<Arc<File>>>> = Arc::new(Mutex::new(None));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_current, thread_stop) = (current.clone(), stop.clone());
-        let spawned = std::thread::Builder::new()
-            .name("fdatasync".into())
-            .spawn(move || {
-                let tick = Duration::from_millis(100);
-                let mut waited = Duration::ZERO;
-                while !thread_stop.load(Ordering::Relaxed) {
-                    std::thread::sleep(tick);
-                    waited += tick;
-                    if waited < Self::INTERVAL {
-                        continue;
-                    }
-                    waited = Duration::ZERO;
-                    let file = thread_current.lock().ok().and_then(|f| f.clone());
-                    if let Some(file) = file {
-                        // A failed sync shows up again as a failed write; nothing to do here.
-                        let _ = file.sync_data();
-                    }
-                }
-            });
-        // Without the thread the recording still works; it is only less safe on power loss.
-        drop(spawned);
-        Syncer { current, stop }
-    }
-
-    fn track(&self, file: Option<Arc<File>>) {
-        if let Ok(mut current) = self.current.lock() {
-            *current = file;
-        }
-    }
-}
-
-impl Drop for Syncer {
-    fn drop(&mut self) {
-        // The thread ends within 100 ms; no need to wait for it.
-        self.stop.store(true, Ordering::Relaxed);
-    }
+    /// Numbered names that existed when the recording reached them, and were skipped.
+    pub skipped: Vec<PathBuf>,
 }
 
 /// One open output file (or standard output).
@@ -200,94 +54,100 @@ struct Output {
     file: Arc<File>,
     /// `None` for standard output.
     path: Option<PathBuf>,
-    /// The header as last written (empty for raw).
-    header_len: u64,
+    /// Whether the file is one this recording created, and may rename at a rollover or remove
+    /// when it holds nothing: not so for what `--force` writes in place (a device, a symlink).
+    ours: bool,
+    /// Whether it is a regular file, whose header can be rewritten in place.
+    seekable: bool,
     data_bytes: u64,
     /// `data_bytes` as the header on disk says, and when it was written.
     header_data_bytes: u64,
     header_at: Instant,
 }
 
+impl Output {
+    fn new(file: File, path: Option<PathBuf>, ours: bool, seekable: bool) -> Output {
+        Output {
+            file: Arc::new(file),
+            path,
+            ours,
+            seekable,
+            data_bytes: 0,
+            header_data_bytes: 0,
+            header_at: Instant::now(),
+        }
+    }
+}
+
 /// A recording being written: one or more files, or standard output.
 pub struct RecordingWriter {
-    layout: PcmSpec,
-    container: Container,
-    target: Target,
-    force: bool,
-    /// Data bytes a file may hold before the next one starts (whole frames).
-    file_data_limit: u64,
+    rec: RecordingPlan,
+    limits: FileLimits,
     output: Output,
     /// Number of the current file: 0 for the base name, 1.. once it rolled over.
     index: u32,
     files: Vec<PathBuf>,
+    skipped: Vec<PathBuf>,
     data_bytes: u64,
     syncer: Option<Syncer>,
 }
 
 impl RecordingWriter {
-    /// Creates the first file (refusing to overwrite one unless `force`) and writes its header.
-    pub fn create(
-        target: Target,
-        container: Container,
-        layout: PcmSpec,
-        force: bool,
-        rollover: Rollover,
-    ) -> Result<RecordingWriter> {
-        if container == Container::Wav {
-            wav::check_format(layout.format)?;
-        }
-        let frame = layout.bytes_per_frame() as u64;
-        let header_len = match container {
-            Container::Wav => wav::header(&layout, 0)?.len() as u64,
-            Container::Raw => 0,
-        };
-        let mut limit = match container {
-            Container::Wav => wav_data_limit(header_len),
-            Container::Raw => u64::MAX,
-        };
-        if let Some(max) = rollover.max_file_bytes {
-            if max < header_len + frame {
-                bail!(
-                    "--max-file-size {max} is too small: a file needs at least {} bytes",
-                    header_len + frame
-                );
-            }
-            limit = limit.min(max - header_len);
-        }
-        if let Some(frames) = rollover.max_file_frames {
-            limit = limit.min(frames.max(1).saturating_mul(frame));
-        }
-        let file_data_limit = limit / frame * frame;
+    /// Checks the recording again (see [`RecordingPlan::check`]) and creates its first file with
+    /// its header, or writes the header to standard output.
+    pub fn create(rec: RecordingPlan) -> Result<RecordingWriter> {
+        Self::create_on(rec, None)
+    }
 
-        let syncer = match target {
-            Target::File(_) => Some(Syncer::start()),
-            Target::Stdout => None,
-        };
-        let output = match &target {
-            Target::Stdout => Output {
-                file: Arc::new(stdout_file()?),
-                path: None,
-                header_len: 0,
-                data_bytes: 0,
-                header_data_bytes: 0,
-                header_at: Instant::now(),
-            },
-            Target::File(path) => open_output(path, force)?,
+    /// [`Self::create`], where `stream` (if given) stands for standard output.
+    fn create_on(rec: RecordingPlan, stream: Option<File>) -> Result<RecordingWriter> {
+        if rec.container == Container::Wav {
+            wav::check_format(rec.spec.format)?;
+        }
+        rec.check()?;
+        let limits = FileLimits::of(&rec)?;
+        let (output, syncer) = match &rec.target {
+            Target::Stdout => {
+                let file = match stream {
+                    Some(file) => file,
+                    None => stdout_file()?,
+                };
+                if rec.container == Container::Wav {
+                    let header = wav::header(&rec.spec, u64::from(wav::OPEN_ENDED_DATA_LEN))?;
+                    let mut done = 0;
+                    write_counted(&file, &header, &mut done).map_err(|e| {
+                        anyhow!("cannot write standard output: {}", io_error_text(&e))
+                    })?;
+                }
+                (Output::new(file, None, false, false), None)
+            }
+            Target::File(path) => {
+                let output = open_file(&rec, path).map_err(|e| e.message(path))?;
+                (output, Some(Syncer::start()))
+            }
         };
         let mut writer = RecordingWriter {
-            layout,
-            container,
-            target,
-            force,
-            file_data_limit,
+            rec,
+            limits,
             output,
             index: 0,
             files: Vec::new(),
+            skipped: Vec::new(),
             data_bytes: 0,
             syncer,
         };
-        writer.start_output()?;
+        writer.started_output();
         Ok(writer)
+    }
+
+    /// Notes a new current file.
+    fn started_output(&mut self) {
+        if let Some(path) = &self.output.path {
+            self.files.push(path.clone());
+            if let Some(syncer) = &self.syncer {
+                syncer.track(self.output.file.clone(), path);
+            }
+        }
     }
 
     /// The name messages use for where the audio goes now.
@@ -298,31 +158,19 @@ impl RecordingWriter {
         }
     }
 
-    /// Writes the first header of the current output and tells the syncer about it.
-    fn start_output(&mut self) -> Result<()> {
-        if let Some(path) = &self.output.path {
-            self.files.push(path.clone());
+    /// Whether the current output has a header that follows the data.
+    fn tracks_header(&self) -> bool {
+        self.rec.container == Container::Wav && self.output.seekable
+    }
+
+    /// Data bytes the current output may take: a stream, or a device written in place, has no
+    /// limit (and nothing to roll over).
+    fn current_limit(&self) -> u64 {
+        if self.output.ours {
+            self.limits.file_data
+        } else {
+            u64::MAX
         }
-        if self.container == Container::Wav {
-            let header = match self.target {
-                Target::Stdout => wav::header(&self.layout, u64::from(wav::OPEN_ENDED_DATA_LEN))?,
-                Target::File(_) => wav::header(&self.layout, 0)?,
-            };
-            let mut done = 0;
-            let result = write_counted(&self.output.file, &header, &mut done);
-            if let Err(e) = result {
-                bail!(
-                    "cannot write {}: {}",
-                    self.current_name(),
-                    io_error_text(&e)
-                );
-            }
-            self.output.header_len = header.len() as u64;
-        }
-        if let Some(syncer) = &self.syncer {
-            syncer.track(Some(self.output.file.clone()));
-        }
-        Ok(())
     }
 
     /// Bytes of audio written so far, over all files.
@@ -339,15 +187,40 @@ impl RecordingWriter {
     /// the file keeps every whole frame that reached it, with a header to match, and the error
     /// names the file.
     pub fn write(&mut self, mut bytes: &[u8]) -> Result<()> {
+        self.check_sync()?;
         while !bytes.is_empty() {
-            if self.output.data_bytes >= self.file_data_limit && self.output.path.is_some() {
+            let limit = self.current_limit();
+            if self.output.data_bytes >= limit && self.output.ours {
                 self.roll_over()?;
             }
-            let room = self.file_data_limit - self.output.data_bytes;
-            let take = bytes.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+            let room = self.current_limit().saturating_sub(self.output.data_bytes);
+            let mut take = bytes.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+            if self.tracks_header() {
+                take = take.min(usize::try_from(self.limits.header_step).unwrap_or(usize::MAX));
+            }
+            if take == 0 {
+                // Cannot happen (a file holds at least one frame and a stream has no limit),
+                // but a state that makes no progress must end, never spin.
+                bail!(
+                    "cannot write {}: it can hold no more; this is a bug in alsatool",
+                    self.current_name()
+                );
+            }
             let (now, rest) = bytes.split_at(take);
             self.write_to_current(now)?;
             bytes = rest;
+            if self.tracks_header()
+                && self
+                    .output
+                    .data_bytes
+                    .saturating_sub(self.output.header_data_bytes)
+                    >= self.limits.header_step
+            {
+                self.update_header_naming_the_file()?;
+            }
+        }
+        if self.output.header_at.elapsed() >= HEADER_INTERVAL {
+            self.checkpoint()?;
         }
         Ok(())
     }
@@ -357,72 +230,105 @@ impl RecordingWriter {
         let result = write_counted(&self.output.file, bytes, &mut done);
         self.output.data_bytes += done as u64;
         self.data_bytes += done as u64;
-        if let Err(e) = result {
-            let frame = self.layout.bytes_per_frame() as u64;
-            let partial = self.output.data_bytes % frame;
-            self.output.data_bytes -= partial;
-            self.data_bytes -= partial;
-            if self.output.path.is_some() {
-                // Keep whole frames only, with a header that says so; both are best effort
-                // (neither needs new space on the disk).
-                let _ = self
-                    .output
-                    .file
-                    .set_len(self.output.header_len + self.output.data_bytes);
-                let _ = self.update_header();
-            }
-            if self.output.path.is_none() && e.kind() == io::ErrorKind::BrokenPipe {
+        let Err(e) = result else {
+            return Ok(());
+        };
+        let frame = self.rec.spec.bytes_per_frame() as u64;
+        let partial = self.output.data_bytes % frame;
+        self.output.data_bytes -= partial;
+        self.data_bytes -= partial;
+        let Some(path) = self.output.path.clone() else {
+            if e.kind() == io::ErrorKind::BrokenPipe {
                 // The reader of standard output has gone (`record - | head -c …`): the
                 // recording simply ends, as other tools end quietly on a closed pipe.
                 return Err(anyhow::Error::new(e));
             }
-            let kept = match self.output.path {
-                Some(_) => format!(
-                    "; it keeps the {} recorded before",
-                    crate::progress::clock(self.duration_of(self.output.data_bytes))
+            bail!("cannot write standard output: {}", io_error_text(&e));
+        };
+        if self.output.data_bytes == 0 && self.output.ours {
+            // A file without a frame of audio is no recording: leave nothing behind.
+            let _ = std::fs::remove_file(&path);
+            self.files.pop();
+            let rest = match self.files.last() {
+                None => "; nothing was recorded, so it was removed".to_string(),
+                Some(last) => format!(
+                    "; the recording ends in '{}' ({} in all)",
+                    last.display(),
+                    clock(self.duration_of(self.data_bytes))
                 ),
-                None => String::new(),
             };
             bail!(
-                "cannot write {}: {}{kept}",
-                self.current_name(),
+                "cannot write '{}': {}{rest}",
+                path.display(),
                 io_error_text(&e)
             );
         }
-        if self.output.header_at.elapsed() >= HEADER_INTERVAL {
-            self.checkpoint()?;
+        // Keep whole frames only, with a header that says so; both are best effort (neither
+        // needs new space on the disk).
+        if self.output.seekable {
+            let header_len = self.header_len();
+            let _ = self
+                .output
+                .file
+                .set_len(header_len + self.output.data_bytes);
+            let _ = self.update_header();
         }
-        Ok(())
+        bail!(
+            "cannot write '{}': {}; it keeps the {} recorded before",
+            path.display(),
+            io_error_text(&e),
+            clock(self.duration_of(self.output.data_bytes))
+        );
     }
 
-    /// Brings the header on disk up to date with the data (nothing to do when it is). The
-    /// writer does this by itself at least every [`HEADER_INTERVAL`] while data flows; call it
-    /// when data pauses.
+    /// Brings the header on disk up to date with the data (nothing to do when it is), and
+    /// reports a failed sync. The writer does this by itself while data flows; call it when
+    /// data pauses.
     pub fn checkpoint(&mut self) -> Result<()> {
-        if self.output.path.is_none() || self.output.header_data_bytes == self.output.data_bytes {
+        self.check_sync()?;
+        if !self.tracks_header() || self.output.header_data_bytes == self.output.data_bytes {
             return Ok(());
         }
-        self.update_header().map_err(|e| {
-            anyhow!(
-                "cannot update the header of {}: {}",
-                self.current_name(),
-                io_error_text(&e)
-            )
-        })
+        self.update_header_naming_the_file()
+    }
+
+    /// Ends the recording with the first sync that failed, if one did.
+    fn check_sync(&mut self) -> Result<()> {
+        match self.syncer.as_ref().and_then(Syncer::take_failure) {
+            Some(failure) => Err(self.sync_error(&failure)),
+            None => Ok(()),
+        }
+    }
+
+    fn sync_error(&self, failure: &SyncFailure) -> anyhow::Error {
+        anyhow!(
+            "cannot write '{}': {} (reported by fdatasync); the recording stops at {}, and some of it may not be on the disk",
+            failure.path.display(),
+            io_error_text(&failure.error),
+            clock(self.duration_of(self.data_bytes))
+        )
     }
 
     fn duration_of(&self, data_bytes: u64) -> Duration {
-        let per_second = self.layout.bytes_per_frame() as f64 * f64::from(self.layout.rate);
-        Duration::from_secs_f64(data_bytes as f64 / per_second.max(1.0))
+        let frame = (self.rec.spec.bytes_per_frame() as u64).max(1);
+        frames_duration(data_bytes / frame, self.rec.spec.rate)
     }
 
-    /// Rewrites the header's sizes to match the data on disk (nothing to do for raw).
+    fn header_len(&self) -> u64 {
+        match self.rec.container {
+            Container::Wav => wav::header(&self.rec.spec, 0).map_or(0, |h| h.len() as u64),
+            Container::Raw => 0,
+        }
+    }
+
+    /// Rewrites the header's sizes to match the data on disk: one `pwrite` of the few bytes of
+    /// the header (nothing to do for raw).
     fn update_header(&mut self) -> io::Result<()> {
         self.output.header_at = Instant::now();
-        if self.container != Container::Wav {
+        if self.rec.container != Container::Wav {
             return Ok(());
         }
-        let header = wav::header(&self.layout, self.output.data_bytes)
+        let header = wav::header(&self.rec.spec, self.output.data_bytes)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         self.output.file.write_all_at(&header, 0)?;
         self.output.header_data_bytes = self.output.data_bytes;
@@ -440,112 +346,148 @@ impl RecordingWriter {
         })
     }
 
-    /// Finishes the current file and continues in the next numbered one. The first rollover
-    /// renames `take.wav` to `take-01.wav`.
+    /// Finishes the current file (its header final, then synced off this thread) and continues
+    /// in the next numbered one. The first rollover renames `take.wav` to `take-01.wav`. A name
+    /// that exists by now is skipped, never overwritten and never the end of the recording.
     fn roll_over(&mut self) -> Result<()> {
-        let Target::File(base) = &self.target else {
-            return Ok(());
+        let Target::File(base) = &self.rec.target else {
+            bail!("standard output does not continue in files; this is a bug in alsatool");
         };
-        let base = base.clone();
+        let (base, force) = (base.clone(), self.rec.force);
         self.update_header_naming_the_file()?;
-        if self.index == 0 {
-            let first = numbered_path(&base, 1);
-            rename(&base, &first, self.force).map_err(|e| {
-                anyhow!(
-                    "cannot rename '{}' to '{}': {}",
-                    base.display(),
-                    first.display(),
-                    io_error_text(&e)
-                )
-            })?;
+        let mut index = self.index;
+        if index == 0 {
+            index = 1;
+            let first = loop {
+                let to = numbered_path(&base, index);
+                let result = if !force && name_taken(&to) {
+                    Err(io::Error::from(io::ErrorKind::AlreadyExists))
+                } else {
+                    naming::rename(&base, &to, force)
+                };
+                match result {
+                    Ok(()) => break to,
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        self.skipped.push(to);
+                        index = next_index(index, &base)?;
+                    }
+                    Err(e) => bail!(
+                        "cannot rename '{}' to '{}': {}",
+                        base.display(),
+                        to.display(),
+                        io_error_text(&e)
+                    ),
+                }
+            };
             if let Some(last) = self.files.last_mut() {
-                *last = first;
+                *last = first.clone();
             }
-            self.index = 1;
+            self.output.path = Some(first);
+            self.index = index;
         }
-        self.index += 1;
-        let next = numbered_path(&base, self.index);
-        self.output = open_output(&next, self.force)?;
-        self.start_output()
+        let next = loop {
+            index = next_index(index, &base)?;
+            let to = numbered_path(&base, index);
+            if !force && name_taken(&to) {
+                self.skipped.push(to);
+                continue;
+            }
+            match open_file(&self.rec, &to) {
+                Ok(output) => break output,
+                Err(CreateError::Exists) => self.skipped.push(to),
+                Err(e) => {
+                    self.retire_current();
+                    return Err(anyhow!(
+                        "{}; the recording ends in {} ({} in all)",
+                        e.message(&to),
+                        self.current_name(),
+                        clock(self.duration_of(self.data_bytes))
+                    ));
+                }
+            }
+        };
+        self.retire_current();
+        self.index = index;
+        self.output = next;
+        self.started_output();
+        Ok(())
     }
 
-    /// Brings the header up to date for the last time and closes the output.
-    pub fn finish(mut self) -> Result<Written> {
-        if self.output.path.is_some() {
-            self.update_header_naming_the_file()?;
+    /// Hands the current file to the syncer as finished.
+    fn retire_current(&self) {
+        if let (Some(syncer), Some(path)) = (&self.syncer, &self.output.path) {
+            syncer.retire(self.output.file.clone(), path);
         }
-        if let Some(syncer) = &self.syncer {
-            syncer.track(None);
+    }
+
+    /// Brings the header up to date for the last time, syncs every file (and its directory) to
+    /// the disk, and closes the output. A sync that failed, now or earlier, is the error.
+    pub fn finish(mut self) -> Result<Written> {
+        self.check_sync()?;
+        if let Some(path) = self.output.path.clone() {
+            if self.tracks_header() {
+                self.update_header_naming_the_file()?;
+            }
+            sync_file_and_dir(&self.output.file, &path).map_err(|f| self.sync_error(&f))?;
+        }
+        if let Some(syncer) = self.syncer.take() {
+            syncer.finish().map_err(|f| self.sync_error(&f))?;
         }
         Ok(Written {
             files: self.files,
             data_bytes: self.data_bytes,
+            skipped: self.skipped,
         })
+    }
+
+    /// Pretends `bytes` more were written, for tests of what happens near a limit.
+    #[cfg(test)]
+    fn pretend_written(&mut self, bytes: u64) {
+        self.output.data_bytes += bytes;
+        self.output.header_data_bytes += bytes;
+        self.data_bytes += bytes;
     }
 }
 
-/// Opens `path` for a new recording: never replaces an existing file unless `force`.
-fn open_output(path: &Path, force: bool) -> Result<Output> {
-    let mut options = OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    let file = options.open(path).map_err(|e| {
-        if e.kind() == io::ErrorKind::AlreadyExists {
-            anyhow!(
-                "'{}' exists; give --force to overwrite it, or choose another name",
-                path.display()
-            )
-        } else {
-            anyhow!("cannot create '{}': {}", path.display(), io_error_text(&e))
-        }
-    })?;
-    Ok(Output {
-        file: Arc::new(file),
-        path: Some(path.to_path_buf()),
-        header_len: 0,
-        data_bytes: 0,
-        header_data_bytes: 0,
-        header_at: Instant::now(),
+/// The number after `index`, for `base`'s numbered files.
+fn next_index(index: u32, base: &Path) -> Result<u32> {
+    index.checked_add(1).ok_or_else(|| {
+        anyhow!(
+            "every numbered name for '{}' is taken; choose another name",
+            base.display()
+        )
     })
 }
 
-/// Renames without replacing an existing file unless `force` (renameat2 RENAME_NOREPLACE,
-/// falling back to link + unlink where the file system does not offer it).
-fn rename(from: &Path, to: &Path, force: bool) -> io::Result<()> {
-    if force {
-        return std::fs::rename(from, to);
-    }
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in file name"))
-    };
-    let (from_c, to_c) = (c(from)?, c(to)?);
-    // SAFETY: both are valid NUL-terminated paths relative to the working directory.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from_c.as_ptr(),
-            libc::AT_FDCWD,
-            to_c.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if rc == 0 {
-        return Ok(());
-    }
-    let err = io::Error::last_os_error();
-    match err.raw_os_error() {
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => {
-            std::fs::hard_link(from, to)?;
-            std::fs::remove_file(from)
+/// Creates `path` for `rec` with its first header.
+fn open_file(rec: &RecordingPlan, path: &Path) -> Result<Output, CreateError> {
+    // Only a regular file (or a new name) is ours; `--force` onto anything else writes it in
+    // place (see `naming::create_with_header`), and a device or FIFO gets a stream's header.
+    let in_place = rec.force
+        && path
+            .symlink_metadata()
+            .is_ok_and(|m| !m.file_type().is_file());
+    let seekable = !in_place || path.metadata().is_ok_and(|m| m.file_type().is_file());
+    let header = match rec.container {
+        Container::Wav => {
+            let data_len = if seekable {
+                0
+            } else {
+                u64::from(wav::OPEN_ENDED_DATA_LEN)
+            };
+            wav::header(&rec.spec, data_len).map_err(|e| {
+                CreateError::Write(io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
+            })?
         }
-        _ => Err(err),
-    }
+        Container::Raw => Vec::new(),
+    };
+    let file = naming::create_with_header(path, &header, rec.force)?;
+    Ok(Output::new(
+        file,
+        Some(path.to_path_buf()),
+        !in_place,
+        seekable,
+    ))
 }
 
 /// A descriptor of our own for standard output (a dup, so closing it leaves fd 1 alone). Rust's
@@ -564,6 +506,7 @@ fn stdout_file() -> Result<File> {
 }
 
 /// Writes all of `bytes`, counting in `done` what reached the file even when a write fails.
+/// Every pass writes something or ends: a write of nothing is an error, not a retry.
 fn write_counted(mut file: &File, bytes: &[u8], done: &mut usize) -> io::Result<()> {
     while *done < bytes.len() {
         match file.write(&bytes[*done..]) {
@@ -580,7 +523,9 @@ fn write_counted(mut file: &File, bytes: &[u8], done: &mut usize) -> io::Result<
 mod tests {
     use super::*;
     use crate::container::wav::WAVE_FORMAT_EXTENSIBLE;
+    use crate::output::plan::{wav_data_limit, Rollover};
     use crate::sample::format::SampleFormat::{self, *};
+    use crate::spec::PcmSpec;
 
     fn layout(format: SampleFormat, channels: u32) -> PcmSpec {
         PcmSpec {
@@ -588,6 +533,44 @@ mod tests {
             channels,
             rate: 48000,
         }
+    }
+
+    fn recording(target: Target, spec: PcmSpec, rollover: Rollover) -> RecordingPlan {
+        RecordingPlan {
+            target,
+            container: Container::Wav,
+            spec,
+            rollover,
+            duration: None,
+            force: false,
+        }
+    }
+
+    fn by_size(bytes: u64) -> Rollover {
+        Rollover {
+            max_file_bytes: Some(bytes),
+            max_file_time: None,
+        }
+    }
+
+    fn names(files: &[PathBuf]) -> Vec<String> {
+        files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// The data of each finished WAV file, asserting its header matches it exactly.
+    fn data_of_finished(files: &[PathBuf]) -> Vec<u8> {
+        let mut all = Vec::new();
+        for f in files {
+            let bytes = std::fs::read(f).unwrap();
+            let len = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+            assert_eq!(len, bytes.len() - 44, "{}", f.display());
+            assert_eq!(len % 4, 0);
+            all.extend_from_slice(&bytes[44..]);
+        }
+        all
     }
 
     #[test]
@@ -635,23 +618,39 @@ mod tests {
     }
 
     #[test]
-    fn numbered_names_follow_arecord() {
-        assert_eq!(
-            numbered_path(Path::new("dir/take.wav"), 1),
-            Path::new("dir/take-01.wav")
-        );
-        assert_eq!(numbered_path(Path::new("take"), 12), Path::new("take-12"));
-        assert_eq!(
-            numbered_path(Path::new("a.b.raw"), 100),
-            Path::new("a.b-100.raw")
-        );
+    fn standard_output_goes_on_past_4_gib() {
+        // A stream writer on /dev/null that has "written" just short of 4 GiB: the next write
+        // goes through whole, in bounded time (it used to spin at the 32-bit limit).
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let null = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/null")
+                .unwrap();
+            let rec = recording(Target::Stdout, layout(S32_LE, 8), Rollover::default());
+            let mut w = RecordingWriter::create_on(rec, Some(null)).unwrap();
+            let near = u64::from(u32::MAX) - 64;
+            w.pretend_written(near);
+            let result = w.write(&vec![0u8; 1 << 20]).map(|()| w.data_bytes());
+            let _ = tx.send(result.map_err(|e| e.to_string()));
+        });
+        let result = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("write hung");
+        assert_eq!(result, Ok(u64::from(u32::MAX) - 64 + (1 << 20)));
     }
 
     #[test]
-    fn container_from_name() {
-        assert_eq!(Container::from_name(Path::new("x.RAW")), Container::Raw);
-        assert_eq!(Container::from_name(Path::new("x.wav")), Container::Wav);
-        assert_eq!(Container::from_name(Path::new("x")), Container::Wav);
+    fn a_file_near_4_gib_continues_in_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("take.wav");
+        let rec = recording(Target::File(base), layout(S16_LE, 2), Rollover::default());
+        let mut w = RecordingWriter::create(rec).unwrap();
+        w.pretend_written(wav_data_limit(44) / 4 * 4 - 8);
+        w.write(&[1u8; 16]).unwrap();
+        let written = w.finish().unwrap();
+        assert_eq!(names(&written.files), ["take-01.wav", "take-02.wav"]);
+        assert_eq!(std::fs::read(&written.files[1]).unwrap()[44..], [1u8; 8]);
     }
 
     #[test]
@@ -659,50 +658,144 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path().join("take.wav");
         let l = layout(S16_LE, 2);
-        let rollover = Rollover {
-            max_file_bytes: Some(44 + 10),
-            max_file_frames: None,
-        };
-        let mut w = RecordingWriter::create(
-            Target::File(base.clone()),
-            Container::Wav,
-            l,
-            false,
-            rollover,
-        )
-        .unwrap();
+        let mut w =
+            RecordingWriter::create(recording(Target::File(base.clone()), l, by_size(44 + 10)))
+                .unwrap();
         let data: Vec<u8> = (0..32u8).collect();
         w.write(&data[..6]).unwrap();
         w.write(&data[6..]).unwrap();
         let written = w.finish().unwrap();
         assert_eq!(written.data_bytes, 32);
-        let names: Vec<_> = written
-            .files
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
         assert_eq!(
-            names,
+            names(&written.files),
             ["take-01.wav", "take-02.wav", "take-03.wav", "take-04.wav"]
         );
-        let mut all = Vec::new();
-        for f in &written.files {
-            let bytes = std::fs::read(f).unwrap();
-            let len = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
-            assert_eq!(len, bytes.len() - 44);
-            assert_eq!(len % 4, 0);
-            all.extend_from_slice(&bytes[44..]);
-        }
-        assert_eq!(all, data);
+        assert_eq!(data_of_finished(&written.files), data);
         assert!(!base.exists());
-        let again = RecordingWriter::create(
+        let again = RecordingWriter::create(recording(
             Target::File(dir.path().join("take-02.wav")),
-            Container::Wav,
             l,
-            false,
+            Rollover::default(),
+        ));
+        assert!(again.is_err());
+        assert!(
+            naming::check_no_clobber(&base, None).is_err(),
+            "take-01.wav exists"
+        );
+    }
+
+    #[test]
+    fn rollover_skips_names_that_exist_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("take.wav");
+        for n in [1, 3] {
+            std::fs::write(numbered_path(&base, n), b"earlier").unwrap();
+        }
+        // What the check before the recording allows: take-01 would be refused; past it, the
+        // writer skips.
+        std::fs::remove_file(numbered_path(&base, 1)).unwrap();
+        let mut w = RecordingWriter::create(recording(
+            Target::File(base.clone()),
+            layout(S16_LE, 2),
+            by_size(44 + 8),
+        ))
+        .unwrap();
+        // Appears while recording, where the first file is about to be renamed.
+        std::fs::write(numbered_path(&base, 1), b"raced").unwrap();
+        let data: Vec<u8> = (0..32u8).collect();
+        w.write(&data).unwrap();
+        let written = w.finish().unwrap();
+        assert_eq!(
+            names(&written.files),
+            ["take-02.wav", "take-04.wav", "take-05.wav", "take-06.wav"]
+        );
+        assert_eq!(names(&written.skipped), ["take-01.wav", "take-03.wav"]);
+        assert_eq!(data_of_finished(&written.files), data);
+        assert_eq!(std::fs::read(numbered_path(&base, 1)).unwrap(), b"raced");
+        assert_eq!(std::fs::read(numbered_path(&base, 3)).unwrap(), b"earlier");
+    }
+
+    #[test]
+    fn the_header_follows_the_audio_not_the_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("take.wav");
+        let rec = recording(
+            Target::File(base.clone()),
+            layout(S16_LE, 2),
             Rollover::default(),
         );
-        assert!(again.is_err());
-        assert!(check_no_clobber(&base).is_err(), "take-01.wav exists");
+        let mut w = RecordingWriter::create(rec).unwrap();
+        // One second of audio written at once, far faster than real time.
+        w.write(&vec![0u8; 192_000]).unwrap();
+        let bytes = std::fs::read(&base).unwrap();
+        let in_header = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+        let behind = bytes.len() - 44 - in_header;
+        assert!(behind < 19_200, "the header lags {behind} bytes");
+        drop(w);
+    }
+
+    /// A descriptor that refuses `fdatasync` (EBADF): what a write-back error looks like here.
+    fn unsyncable(path: &Path) -> File {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH)
+            .open(path)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_write_back_error_ends_the_recording_at_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("take.wav");
+        let rec = recording(
+            Target::File(base.clone()),
+            layout(S16_LE, 2),
+            Rollover::default(),
+        );
+        let mut w = RecordingWriter::create(rec).unwrap();
+        w.write(&[0u8; 400]).unwrap();
+        // The syncer meets a failing sync, as it would on a write-back error.
+        if let Some(syncer) = &w.syncer {
+            syncer.retire(Arc::new(unsyncable(&base)), &base);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let err = loop {
+            match w.write(&[0u8; 4]) {
+                Err(e) => break e.to_string(),
+                Ok(()) => assert!(Instant::now() < deadline, "never reported"),
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert!(
+            err.starts_with("cannot write '")
+                && err.contains("take.wav': Bad file descriptor (reported by fdatasync)")
+                && !err.contains('\n'),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn what_force_writes_in_place_is_never_renamed_or_removed() {
+        // A symlink (like a device) given with --force is written where it points, and a
+        // rollover limit does not rename it.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.wav");
+        std::fs::write(&target, b"old").unwrap();
+        let link = dir.path().join("link.wav");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut rec = recording(
+            Target::File(link.clone()),
+            layout(S16_LE, 2),
+            by_size(44 + 8),
+        );
+        rec.force = true;
+        let mut w = RecordingWriter::create(rec).unwrap();
+        let data: Vec<u8> = (0..32u8).collect();
+        w.write(&data).unwrap();
+        let written = w.finish().unwrap();
+        assert_eq!(written.files.as_slice(), std::slice::from_ref(&link));
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(data_of_finished(&[target]), data);
     }
 }

@@ -9,26 +9,15 @@ use anyhow::Result;
 
 use crate::device::pcm_io::{Gap, XrunCount};
 use crate::device::Direction;
-use crate::output::writer::{Container, RecordingWriter, Rollover, Target, Written};
+use crate::output::{RecordingPlan, RecordingWriter, Written};
 use crate::progress::{clock, Ui};
-use crate::spec::{frames_duration, frames_in, PcmSpec};
+use crate::spec::{frames_duration, PcmSpec};
 use crate::stream::capture::{Capture, Next};
 use crate::stream::meter::{Meter, REDRAW};
 
-/// Where a recording goes and how it is split.
-#[derive(Clone, Debug)]
-pub struct OutputPlan {
-    pub target: Target,
-    pub container: Container,
-    /// Overwrite an existing file.
-    pub force: bool,
-    pub max_file_bytes: Option<u64>,
-    pub max_file_time: Option<Duration>,
-}
-
 /// What a finished recording holds.
 #[derive(Clone, Debug)]
-pub struct Recording {
+pub struct Recorded {
     pub written: Written,
     /// What the device recorded in.
     pub spec: PcmSpec,
@@ -40,7 +29,7 @@ pub struct Recording {
     pub stopped: bool,
 }
 
-impl Recording {
+impl Recorded {
     /// How long the recorded audio is.
     pub fn length(&self) -> Duration {
         let frame = self.spec.bytes_per_frame().max(1) as u64;
@@ -48,18 +37,18 @@ impl Recording {
     }
 }
 
-/// Records from a running `capture` into `plan` until the capture ends (its duration, or the
+/// Records from a running `capture` into `plan` (whose spec becomes what the device took) until the capture ends (its duration, or the
 /// stop flag), or the output fails. Either way the capture is stopped and joined here, once.
-pub fn record(capture: Capture, plan: &OutputPlan, ui: &Ui) -> Result<Recording> {
+pub fn record(capture: Capture, plan: RecordingPlan, ui: &Ui) -> Result<Recorded> {
     let spec = capture.negotiated.spec;
     let started = Instant::now();
-    let result = write_all(&capture, plan, spec, ui);
+    let result = write_all(&capture, plan, ui);
     // The one place a recording's capture ends: at once when the output failed, otherwise
     // after it delivered everything.
     let ended = capture.finish();
     let written = result?;
     let ended = ended?;
-    Ok(Recording {
+    Ok(Recorded {
         written,
         spec,
         xruns: ended.xruns,
@@ -69,18 +58,9 @@ pub fn record(capture: Capture, plan: &OutputPlan, ui: &Ui) -> Result<Recording>
 }
 
 /// Creates the output and writes every chunk the capture delivers into it.
-fn write_all(capture: &Capture, plan: &OutputPlan, spec: PcmSpec, ui: &Ui) -> Result<Written> {
-    let rollover = Rollover {
-        max_file_bytes: plan.max_file_bytes,
-        max_file_frames: plan.max_file_time.map(|t| frames_in(t, spec.rate)),
-    };
-    let mut out = RecordingWriter::create(
-        plan.target.clone(),
-        plan.container,
-        spec,
-        plan.force,
-        rollover,
-    )?;
+fn write_all(capture: &Capture, plan: RecordingPlan, ui: &Ui) -> Result<Written> {
+    let spec = capture.negotiated.spec;
+    let mut out = RecordingWriter::create(RecordingPlan { spec, ..plan })?;
     let bar = ui.bar(None, "{spinner} {msg}");
     let mut meter = Meter::new(spec, ui.live);
     let mut overruns = 0u64;

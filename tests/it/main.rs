@@ -13,4 +13,5 @@ mod generated;
 mod mixer;
 mod play;
 mod record;
+mod recording_files;
 mod stream;

@@ -70,16 +70,24 @@ fn a_stalled_player_underruns_and_says_where_and_how_long() {
         .lines()
         .filter(|l| l.starts_with("alsatool: warning: underrun at "))
         .collect();
-    assert_eq!(warnings.len(), 1, "one line for the one gap: {stderr}");
-    // "underrun at 0:01: about 1.0 s of silence": the gap is the stall less the buffer.
-    let seconds: f64 = warnings[0]
-        .split("about ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(-1.0);
-    assert!((0.3..=2.5).contains(&seconds), "{stderr}");
-    assert!(warnings[0].ends_with(" s of silence"), "{stderr}");
+    // One line per gap: the stall's, and on a loaded machine perhaps others.
+    assert!(!warnings.is_empty(), "no line for the gap: {stderr}");
+    // "underrun at 0:01: about 1.0 s of silence": the stall's gap is the stall less the buffer.
+    let seconds = |line: &str| -> f64 {
+        line.split("about ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(-1.0)
+    };
+    let longest = warnings.iter().map(|l| seconds(l)).fold(-1.0, f64::max);
+    assert!((0.3..=2.5).contains(&longest), "{stderr}");
+    assert!(
+        warnings
+            .iter()
+            .all(|l| l.ends_with(" s of silence") && seconds(l) >= 0.0),
+        "{stderr}"
+    );
 }
 
 #[test]
