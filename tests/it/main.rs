@@ -9,6 +9,7 @@ mod devices;
 mod formats;
 mod generated;
 mod mixer;
+mod mixer_tui;
 mod play;
 mod record;
 mod stream;

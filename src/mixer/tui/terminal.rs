@@ -12,6 +12,7 @@
 //! typed; the short timeout only bounds how late a signal is noticed.
 
 use std::io::{self, IsTerminal, Write};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 use std::time::Duration;
@@ -53,9 +54,20 @@ pub fn run(device: &str) -> Result<()> {
     let color = std::env::var_os("NO_COLOR").is_none();
     let model = Model::new(device, snapshot(&mixer), width, height).with_color(color);
     let session = Session::enter()?;
-    let outcome = Terminal::new(CrosstermBackend::new(io::stdout()))
-        .map_err(anyhow::Error::from)
-        .and_then(|terminal| event_loop(terminal, mixer, model, &stop));
+    let outcome = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        Ok(terminal) => {
+            let mut terminal = ManuallyDrop::new(terminal);
+            let outcome = event_loop(&mut terminal, mixer, model, &stop);
+            // ratatui's drop shows the cursor and, when that fails, says so with `eprintln!`,
+            // which panics on a terminal that is gone. So the cursor is shown here, and only a
+            // terminal that took it is dropped; `restore` shows the cursor in any case.
+            if terminal.show_cursor().is_ok() {
+                drop(ManuallyDrop::into_inner(terminal));
+            }
+            outcome
+        }
+        Err(e) => Err(e.into()),
+    };
     drop(session);
     match outcome {
         Ok(()) => Ok(()),
@@ -137,7 +149,7 @@ impl Drop for Session {
 }
 
 fn event_loop(
-    mut terminal: Terminal<CrosstermBackend<io::Stdout>>,
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
     mut mixer: Mixer,
     mut model: Model,
     stop: &StopFlag,
