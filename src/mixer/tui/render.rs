@@ -180,18 +180,19 @@ fn columns(model: &Model, area: Rect, buf: &mut Buffer) {
     }
     let visible = layout::visible_columns(area.width);
     let scroll = model.scroll.min(all.len().saturating_sub(1));
-    for (slot, column) in all.iter().enumerate().skip(scroll).take(visible) {
-        let x = layout::column_x(area, slot - scroll);
-        let control = &model.controls()[column.control];
-        let focused = slot == model.focus;
-        draw_column(
-            model,
-            column,
-            control,
-            focused,
-            Rect::new(x, cols.y, CONTENT_WIDTH, cols.height),
-            buf,
-        );
+    let shown: Vec<(usize, &Column, &Control)> = all
+        .iter()
+        .enumerate()
+        .skip(scroll)
+        .take(visible)
+        .map(|(i, c)| (i, c, &model.controls()[c.control]))
+        .collect();
+    let rows = Rows::for_columns(cols, shown.iter().map(|(_, c, ctl)| (*c, *ctl)));
+    for (index, column, control) in shown {
+        let x = layout::column_x(area, index - scroll);
+        let focused = index == model.focus;
+        let rect = Rect::new(x, cols.y, CONTENT_WIDTH, cols.height);
+        draw_column(model, column, control, focused, rect, &rows, buf);
     }
     let middle = cols.y + cols.height / 2;
     if scroll > 0 {
@@ -219,12 +220,83 @@ fn centered_text(rect: Rect, y: u16, text: &str, style: Style, buf: &mut Buffer)
     buf.set_string(x, y, text, style);
 }
 
+/// The rows every visible column uses, so bars and values line up across the screen (as in
+/// alsamixer): from the bottom, the name, then a capture row, a switch row and one or two dB rows
+/// when some visible column needs them, the percent, and the bar above it all.
+struct Rows {
+    name: u16,
+    capture: Option<u16>,
+    switch: Option<u16>,
+    /// The first dB row; a second one below it when some column's channels differ.
+    db: Option<u16>,
+    percent: u16,
+    /// The bar's frame, top and bottom rows; `None` when there is no room for one.
+    bar: Option<(u16, u16)>,
+}
+
+impl Rows {
+    fn for_columns<'c>(
+        area: Rect,
+        columns: impl Iterator<Item = (&'c Column, &'c Control)>,
+    ) -> Rows {
+        let (mut capture, mut switch, mut db_rows) = (false, false, 0u16);
+        for (column, control) in columns {
+            let Some(dir) = column.dir else { continue };
+            let Some(this) = side(control, dir) else {
+                continue;
+            };
+            capture |= capture_side(column, control).is_some_and(|s| s.has_switch);
+            switch |= dir == Direction::Playback && this.has_switch;
+            if this.volume.is_some() {
+                let (l, r) = pair(this, |c| c.db);
+                db_rows = db_rows.max(match (l, r) {
+                    (Some(l), Some(r)) if l != r => 2,
+                    (Some(_), _) => 1,
+                    _ => 0,
+                });
+            }
+        }
+        let bottom = area.y + area.height.saturating_sub(1);
+        let mut next = bottom;
+        let mut take = |wanted: bool| -> Option<u16> {
+            (wanted && next > area.y).then(|| {
+                next -= 1;
+                next
+            })
+        };
+        let capture = take(capture);
+        let switch = take(switch);
+        let db_low = take(db_rows > 0);
+        let db = if db_rows > 1 { take(true) } else { db_low };
+        let percent = take(true).unwrap_or(area.y);
+        let bar = (next >= area.y + 3).then(|| (area.y, next - 1));
+        Rows {
+            name: bottom,
+            capture,
+            switch,
+            db,
+            percent,
+            bar,
+        }
+    }
+}
+
+/// The capture side whose switch a column shows: its own, or the one merged into it.
+fn capture_side<'c>(column: &Column, control: &'c Control) -> Option<&'c Side> {
+    match column.dir {
+        Some(Direction::Capture) => control.capture.as_ref(),
+        Some(Direction::Playback) if column.merged_capture => control.capture.as_ref(),
+        _ => None,
+    }
+}
+
 fn draw_column(
     model: &Model,
     column: &Column,
     control: &Control,
     focused: bool,
     rect: Rect,
+    rows: &Rows,
     buf: &mut Buffer,
 ) {
     let base = if control.active {
@@ -239,25 +311,16 @@ fn draw_column(
             base
         }
     };
-    // Rows are laid from the bottom up: name, capture, switch, dB, percent, then the bar.
-    let mut y = rect.y + rect.height;
-    let mut next_row = || -> Option<u16> {
-        (y > rect.y).then(|| {
-            y -= 1;
-            y
-        })
-    };
     let name_style = if focused {
         base.add_modifier(Modifier::REVERSED | Modifier::BOLD)
     } else {
         base
     };
-    if let Some(row) = next_row() {
-        let name = format!("{:^width$}", control.id, width = rect.width as usize);
-        centered_text(rect, row, &name, name_style, buf);
-    }
+    let name = format!("{:^width$}", control.id, width = rect.width as usize);
+    centered_text(rect, rows.name, &name, name_style, buf);
 
     if let Some(e) = &control.enumeration {
+        // The item where the bar would be, between arrows that say Up/Down change it.
         let items: Vec<&str> = e.selected.iter().map(|s| s.item.as_str()).collect();
         let differ = items.windows(2).any(|w| w[0] != w[1]);
         let shown = if differ {
@@ -265,14 +328,13 @@ fn draw_column(
         } else {
             &items[..items.len().min(1)]
         };
-        for item in shown.iter().rev() {
-            if let Some(row) = next_row() {
-                centered_text(rect, row, item, base.add_modifier(Modifier::BOLD), buf);
-            }
+        let middle = rect.y + rect.height / 2;
+        centered_text(rect, middle.saturating_sub(1), "▲", base, buf);
+        for (i, item) in shown.iter().take(2).enumerate() {
+            let style = base.add_modifier(Modifier::BOLD);
+            centered_text(rect, middle + i as u16, item, style, buf);
         }
-        if let Some(row) = next_row() {
-            centered_text(rect, row, "<item>", base, buf);
-        }
+        centered_text(rect, middle + shown.len().min(2) as u16, "▼", base, buf);
         return;
     }
     let Some(dir) = column.dir else { return };
@@ -280,90 +342,78 @@ fn draw_column(
         return;
     };
 
-    let capture = match dir {
-        Direction::Capture => Some(this),
-        Direction::Playback if column.merged_capture => control.capture.as_ref(),
-        Direction::Playback => None,
-    };
-    if let Some(capture) = capture.filter(|s| s.has_switch) {
-        if let Some(row) = next_row() {
-            let (left, right) = pair(capture, |c| c.switch);
-            let text = match (left, right) {
-                (Some(true), Some(true) | None) => "CAPTURE",
-                (Some(true), Some(false)) => "L CAP",
-                (Some(false), Some(true)) => "R CAP",
-                _ => "-------",
-            };
-            let style = if left == Some(true) || right == Some(true) {
-                colored(Color::Red).add_modifier(Modifier::BOLD)
-            } else {
-                base
-            };
-            centered_text(rect, row, text, style, buf);
-        }
+    if let (Some(row), Some(capture)) = (
+        rows.capture,
+        capture_side(column, control).filter(|s| s.has_switch),
+    ) {
+        let (left, right) = pair(capture, |c| c.switch);
+        let text = match (left, right) {
+            (Some(true), Some(true) | None) => "CAPTURE",
+            (Some(true), Some(false)) => "L CAP",
+            (Some(false), Some(true)) => "R CAP",
+            _ => "-------",
+        };
+        let style = if left == Some(true) || right == Some(true) {
+            colored(Color::Red).add_modifier(Modifier::BOLD)
+        } else {
+            base
+        };
+        centered_text(rect, row, text, style, buf);
     }
-    if dir == Direction::Playback && this.has_switch {
-        if let Some(row) = next_row() {
-            let (left, right) = pair(this, |c| c.switch);
-            let mark = |on: Option<bool>| match on {
-                Some(true) => 'O',
-                Some(false) => 'M',
-                None => ' ',
-            };
-            let right = if this.switch_joined {
-                left
-            } else {
-                right.or(left)
-            };
-            let text = format!("[{}{}]", mark(left), mark(right));
-            let muted = left == Some(false) || right == Some(false);
-            let style = if muted {
-                colored(Color::Red)
-            } else {
-                colored(Color::Green)
-            };
-            centered_text(rect, row, &text, style, buf);
-        }
+    if let (Some(row), true) = (rows.switch, dir == Direction::Playback && this.has_switch) {
+        let (left, right) = pair(this, |c| c.switch);
+        let mark = |on: Option<bool>| match on {
+            Some(true) => 'O',
+            Some(false) => 'M',
+            None => ' ',
+        };
+        let right = if this.switch_joined {
+            left
+        } else {
+            right.or(left)
+        };
+        let text = format!("[{}{}]", mark(left), mark(right));
+        let muted = left == Some(false) || right == Some(false);
+        let style = if muted {
+            colored(Color::Red)
+        } else {
+            colored(Color::Green)
+        };
+        centered_text(rect, row, &text, style, buf);
     }
     if this.volume.is_none() {
         return;
     }
-    let (left_db, right_db) = pair(this, |c| c.db);
-    match (left_db, right_db) {
-        (Some(l), Some(r)) if l != r => {
-            for (word, db) in [("R", r), ("L", l)] {
-                if let Some(row) = next_row() {
-                    centered_text(rect, row, &format!("{word}{}", short_db(db, 7)), base, buf);
-                }
+    if let Some(row) = rows.db {
+        match pair(this, |c| c.db) {
+            (Some(l), Some(r)) if l != r => {
+                centered_text(rect, row, &format!("L{}", short_db(l, 7)), base, buf);
+                centered_text(rect, row + 1, &format!("R{}", short_db(r, 7)), base, buf);
             }
+            (Some(l), _) => centered_text(rect, row, &short_db(l, 8), base, buf),
+            _ => {}
         }
-        (Some(l), _) => {
-            if let Some(row) = next_row() {
-                centered_text(rect, row, &short_db(l, 8), base, buf);
-            }
-        }
-        _ => {}
     }
     let (left, right) = pair(this, |c| c.percent);
     let left = left.unwrap_or(0);
     let right = right.unwrap_or(left);
-    if let Some(row) = next_row() {
-        let text = if left == right {
-            left.to_string()
-        } else {
-            format!("{left}<>{right}")
-        };
-        centered_text(rect, row, &text, base.add_modifier(Modifier::BOLD), buf);
-    }
+    let text = if left == right {
+        left.to_string()
+    } else {
+        format!("{left}<>{right}")
+    };
+    centered_text(
+        rect,
+        rows.percent,
+        &text,
+        base.add_modifier(Modifier::BOLD),
+        buf,
+    );
+
     // The bar: a frame and two halves, the left and the right channel.
-    let Some(bottom) = next_row() else { return };
-    let mut top = bottom;
-    while let Some(row) = next_row() {
-        top = row;
-    }
-    if bottom - top < 2 {
+    let Some((top, bottom)) = rows.bar else {
         return;
-    }
+    };
     let frame_x = rect.x + 1;
     buf.set_string(frame_x, top, "┌────┐", base);
     buf.set_string(frame_x, bottom, "└────┘", base);
@@ -381,9 +431,8 @@ fn draw_column(
             Color::Green
         };
         for (half, percent) in [(0u16, left), (2, right)] {
-            let filled =
-                (percent.clamp(0, 100) as f64 * height as f64 * 8.0 / 100.0).round() as i64;
-            let eighths = (filled - k as i64 * 8).clamp(0, 8) as usize;
+            let eighths_filled = percent.clamp(0, 100) as f64 * height as f64 * 8.0 / 100.0;
+            let eighths = (eighths_filled.round() as i64 - k as i64 * 8).clamp(0, 8) as usize;
             let cell: String = std::iter::repeat_n(EIGHTHS[eighths], 2).collect();
             buf.set_string(frame_x + 1 + half, row, cell, colored(color));
         }
@@ -474,16 +523,18 @@ mod tests {
             &master[master.len() - 4..],
             ["49", "-16.50dB", "[OO]", "Master"]
         );
-        // 49% of a 13-row bar is 6.37 rows (51 eighths): six full rows and three eighths.
+        // 49% of a 12-row bar is 5.88 rows (47 eighths): five full rows and seven eighths.
         let bar: Vec<&String> = master[1..master.len() - 5].iter().collect();
-        assert_eq!(bar.len(), 13);
-        assert_eq!(
-            bar.iter().filter(|r| r.as_str() == "│████│").count(),
-            6,
-            "{bar:?}"
-        );
-        assert_eq!(bar[6].as_str(), "│▃▃▃▃│", "{bar:?}");
+        assert_eq!(bar.len(), 12);
+        let full = bar.iter().filter(|r| r.as_str() == "│████│").count();
+        assert_eq!(full, 5, "{bar:?}");
+        assert_eq!(bar[6].as_str(), "│▇▇▇▇│", "{bar:?}");
         assert_eq!(bar[5].as_str(), "│    │", "{bar:?}");
+        // Every column's bar and values are on the same rows.
+        assert!(
+            rows[17].starts_with("  └────┘   └────┘   └────┘"),
+            "{rows:#?}"
+        );
         // Channels that differ show both values: percent, dB and the switch per channel.
         let headphone = column(&rows, "Headphon");
         assert_eq!(
@@ -507,7 +558,7 @@ mod tests {
         assert!(column(&rows, "Mic").contains(&"CAPTURE".to_string()));
         assert!(column(&rows, "Line").contains(&"-------".to_string()));
         let source = column(&rows, "Input So");
-        assert_eq!(&source[..], ["<item>", "Mic", "Input So"]);
+        assert_eq!(&source[..], ["▲", "Mic", "▼", "Input So"]);
 
         // Capture switched to Line through the keys: the screen follows the exclusive group.
         m.focus = 2;
