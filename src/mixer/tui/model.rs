@@ -1031,6 +1031,52 @@ mod tests {
     }
 
     #[test]
+    fn every_change_is_valid_amixer_language_for_set() {
+        use crate::mixer::value;
+        let keys = [
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::End,
+            KeyCode::Insert,
+            KeyCode::Delete,
+        ]
+        .into_iter()
+        .chain("0123456789qweyzxcbm,.<>;' +-".chars().map(KeyCode::Char));
+        let keys: Vec<KeyCode> = keys.collect();
+        let mut changes = 0;
+        for view in [KeyCode::F(3), KeyCode::F(4), KeyCode::F(5)] {
+            let mut m = model();
+            m.handle_key(key(view));
+            for column in 0..m.columns().len() {
+                for &code in &keys {
+                    m.focus = column;
+                    let Some(Effect::Change { id, args }) = m.handle_key(key(code)) else {
+                        continue;
+                    };
+                    changes += 1;
+                    let control = m.controls().iter().find(|c| c.id == id).unwrap();
+                    match &control.enumeration {
+                        // What `set` does with an enumerated control's arguments.
+                        Some(e) => {
+                            let choices = value::parse_enum(&args, &e.items);
+                            assert_eq!(choices.len(), 1, "{id} {args:?}");
+                            assert!(value::resolve_enum(&choices[0], &e.items).is_some());
+                        }
+                        None => {
+                            let steps = value::parse(&args)
+                                .unwrap_or_else(|e| panic!("{id} {args:?}: {e:?}"));
+                            assert_eq!(steps.len(), 1, "one step: {id} {args:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(changes > 100, "{changes}");
+    }
+
+    #[test]
     fn columns_scroll_to_keep_the_focus_visible() {
         let controls: Vec<Control> = (0..20)
             .map(|i| {

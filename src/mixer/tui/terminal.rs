@@ -113,20 +113,23 @@ fn restore() {
     }
 }
 
+/// Makes every panic run `cleanup` before the panic is reported (by the hook there was), so
+/// the message is printed on the normal screen of a terminal that is usable again.
+fn restore_on_panic(cleanup: fn()) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        cleanup();
+        previous(info);
+    }));
+}
+
 /// Raw mode, the alternate screen and mouse reporting for as long as it lives.
 struct Session;
 
 impl Session {
     fn enter() -> Result<Session> {
         static HOOK: Once = Once::new();
-        HOOK.call_once(|| {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                // Restored first, so the panic message is printed on the normal screen.
-                restore();
-                previous(info);
-            }));
-        });
+        HOOK.call_once(|| restore_on_panic(restore));
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
         // From here on, drop restores whatever was entered.
@@ -269,4 +272,39 @@ fn card_choices(current: &str) -> Vec<CardChoice> {
         });
     }
     choices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static CLEANED: AtomicBool = AtomicBool::new(false);
+
+    fn cleanup() {
+        CLEANED.store(true, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn a_panic_restores_the_terminal_before_it_is_reported() {
+        restore_on_panic(cleanup);
+        let caught = std::panic::catch_unwind(|| panic!("a bug in the mixer screen"));
+        assert!(caught.is_err());
+        assert!(CLEANED.load(Ordering::SeqCst));
+        // Nothing was entered here, so restoring writes nothing and can run any number of times.
+        restore();
+        restore();
+    }
+
+    #[test]
+    fn a_terminal_that_is_gone_is_no_error_to_report() {
+        let gone = |errno| anyhow::Error::from(io::Error::from_raw_os_error(errno));
+        assert!(terminal_lost(&gone(libc::EIO)));
+        assert!(terminal_lost(&gone(libc::ENXIO).context("drawing")));
+        assert!(!terminal_lost(&gone(libc::ENOMEM)));
+        assert!(!terminal_lost(&anyhow!("lost the mixer of 'hw:1'")));
+        assert_eq!(
+            NEEDS_A_TERMINAL,
+            "mixer tui needs a terminal; use `alsatool mixer` or `mixer set` in scripts"
+        );
+    }
 }
