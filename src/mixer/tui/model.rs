@@ -7,7 +7,7 @@
 
 use alsa::Direction;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::Rect;
 
@@ -234,6 +234,19 @@ impl Model {
         self.focus = found.unwrap_or(self.focus.min(self.columns.len().saturating_sub(1)));
         self.scroll =
             layout::scroll_for(self.focus, self.scroll, self.columns.len(), self.area.width);
+    }
+
+    /// What a terminal event does: the one entry point the terminal loop calls.
+    pub fn handle(&mut self, event: Event) -> Option<Effect> {
+        match event {
+            Event::Key(key) => self.handle_key(key),
+            Event::Mouse(mouse) => self.handle_mouse(mouse),
+            Event::Resize(width, height) => {
+                self.resize(width, height);
+                None
+            }
+            _ => None,
+        }
     }
 
     /// What a key does.
@@ -1016,6 +1029,18 @@ mod tests {
             None
         );
         assert_eq!(m.focused().unwrap().1.id, "Master", "no column there");
+    }
+
+    #[test]
+    fn events_reach_the_key_mouse_and_resize_handlers() {
+        let mut m = model();
+        assert_eq!(
+            m.handle(Event::Key(key(KeyCode::Up))),
+            change("Master", &["playback", "1%+"])
+        );
+        assert_eq!(m.handle(Event::Resize(120, 40)), None);
+        assert_eq!(m.area, Rect::new(0, 0, 120, 40));
+        assert_eq!(m.handle(Event::FocusGained), None);
     }
 
     #[test]

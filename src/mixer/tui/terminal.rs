@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -207,15 +207,7 @@ fn event_loop(
         }
         // Also the events crossterm has already read and queued.
         while event::poll(Duration::ZERO)? {
-            let effect = match event::read()? {
-                Event::Key(key) => model.handle_key(key),
-                Event::Mouse(mouse) => model.handle_mouse(mouse),
-                Event::Resize(width, height) => {
-                    model.resize(width, height);
-                    None
-                }
-                _ => None,
-            };
+            let effect = model.handle(event::read()?);
             dirty = true;
             match effect {
                 None => {}
