@@ -781,7 +781,7 @@ mod tests {
         let mut m = model();
         m.handle_key(key(KeyCode::F(4)));
         focus(&mut m, "Input Source");
-        // Already at the first item: Up has nowhere to go... it goes on: Up is +1, like alsamixer.
+        // Up is the next item (alsamixer's change_enum_relative), on every channel.
         let effect = m.handle_key(key(KeyCode::Up));
         assert_eq!(effect, change("Input Source", &["1"]));
         let controls = fake::carry_out(m.controls(), effect.as_ref().unwrap());
