@@ -115,6 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one control')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print every change as it happens, until Ctrl-C')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'A full-screen mixer like alsamixer, with dB beside alsamixer''s percent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -166,10 +167,27 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'alsatool;mixer;tui' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('--card', '--card', [CompletionResultType]::ParameterName, 'Card index or id (1, PCH); short for -d hw:CARD')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Control device string (hw:0, default, pulse)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include inactive controls in the list')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (documented in README, stable)')
+            [CompletionResult]::new('--linear', '--linear', [CompletionResultType]::ParameterName, 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'alsatool;mixer;help' {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one control')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print every change as it happens, until Ctrl-C')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'A full-screen mixer like alsamixer, with dB beside alsamixer''s percent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -180,6 +198,9 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             break
         }
         'alsatool;mixer;help;watch' {
+            break
+        }
+        'alsatool;mixer;help;tui' {
             break
         }
         'alsatool;mixer;help;help' {
@@ -216,6 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one control')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print every change as it happens, until Ctrl-C')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'A full-screen mixer like alsamixer, with dB beside alsamixer''s percent')
             break
         }
         'alsatool;help;mixer;get' {
@@ -225,6 +247,9 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             break
         }
         'alsatool;help;mixer;watch' {
+            break
+        }
+        'alsatool;help;mixer;tui' {
             break
         }
         'alsatool;help;generate' {

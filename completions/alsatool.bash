@@ -58,6 +58,9 @@ _alsatool() {
             alsatool__subcmd__help__subcmd__mixer,set)
                 cmd="alsatool__subcmd__help__subcmd__mixer__subcmd__set"
                 ;;
+            alsatool__subcmd__help__subcmd__mixer,tui)
+                cmd="alsatool__subcmd__help__subcmd__mixer__subcmd__tui"
+                ;;
             alsatool__subcmd__help__subcmd__mixer,watch)
                 cmd="alsatool__subcmd__help__subcmd__mixer__subcmd__watch"
                 ;;
@@ -70,6 +73,9 @@ _alsatool() {
             alsatool__subcmd__mixer,set)
                 cmd="alsatool__subcmd__mixer__subcmd__set"
                 ;;
+            alsatool__subcmd__mixer,tui)
+                cmd="alsatool__subcmd__mixer__subcmd__tui"
+                ;;
             alsatool__subcmd__mixer,watch)
                 cmd="alsatool__subcmd__mixer__subcmd__watch"
                 ;;
@@ -81,6 +87,9 @@ _alsatool() {
                 ;;
             alsatool__subcmd__mixer__subcmd__help,set)
                 cmd="alsatool__subcmd__mixer__subcmd__help__subcmd__set"
+                ;;
+            alsatool__subcmd__mixer__subcmd__help,tui)
+                cmd="alsatool__subcmd__mixer__subcmd__help__subcmd__tui"
                 ;;
             alsatool__subcmd__mixer__subcmd__help,watch)
                 cmd="alsatool__subcmd__mixer__subcmd__help__subcmd__watch"
@@ -190,7 +199,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__help__subcmd__mixer)
-            opts="get set watch"
+            opts="get set watch tui"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +227,20 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__help__subcmd__mixer__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        alsatool__subcmd__help__subcmd__mixer__subcmd__tui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -274,7 +297,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__mixer)
-            opts="-c -d -v -q -h --card --device --all --json --linear --verbose --quiet --help get set watch help"
+            opts="-c -d -v -q -h --card --device --all --json --linear --verbose --quiet --help get set watch tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,7 +357,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__mixer__subcmd__help)
-            opts="get set watch help"
+            opts="get set watch tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +412,20 @@ _alsatool() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        alsatool__subcmd__mixer__subcmd__help__subcmd__tui)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         alsatool__subcmd__mixer__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -404,6 +441,36 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__mixer__subcmd__set)
+            opts="-c -d -v -q -h --card --device --all --json --linear --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --card)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        alsatool__subcmd__mixer__subcmd__tui)
             opts="-c -d -v -q -h --card --device --all --json --linear --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

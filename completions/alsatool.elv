@@ -108,6 +108,7 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand get 'Show everything about one control'
             cand set 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
             cand watch 'Print every change as it happens, until Ctrl-C'
+            cand tui 'A full-screen mixer like alsamixer, with dB beside alsamixer''s percent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'alsatool;mixer;get'= {
@@ -155,10 +156,26 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'alsatool;mixer;tui'= {
+            cand -c 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand --card 'Card index or id (1, PCH); short for -d hw:CARD'
+            cand -d 'Control device string (hw:0, default, pulse)'
+            cand --device 'Control device string (hw:0, default, pulse)'
+            cand --all 'Include inactive controls in the list'
+            cand --json 'Print JSON for scripts (documented in README, stable)'
+            cand --linear 'Percent is linear in raw steps (amixer''s default) rather than alsamixer''s mapped volume'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'alsatool;mixer;help'= {
             cand get 'Show everything about one control'
             cand set 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
             cand watch 'Print every change as it happens, until Ctrl-C'
+            cand tui 'A full-screen mixer like alsamixer, with dB beside alsamixer''s percent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'alsatool;mixer;help;get'= {
@@ -166,6 +183,8 @@ set edit:completion:arg-completer[alsatool] = {|@words|
         &'alsatool;mixer;help;set'= {
         }
         &'alsatool;mixer;help;watch'= {
+        }
+        &'alsatool;mixer;help;tui'= {
         }
         &'alsatool;mixer;help;help'= {
         }
@@ -195,12 +214,15 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand get 'Show everything about one control'
             cand set 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
             cand watch 'Print every change as it happens, until Ctrl-C'
+            cand tui 'A full-screen mixer like alsamixer, with dB beside alsamixer''s percent'
         }
         &'alsatool;help;mixer;get'= {
         }
         &'alsatool;help;mixer;set'= {
         }
         &'alsatool;help;mixer;watch'= {
+        }
+        &'alsatool;help;mixer;tui'= {
         }
         &'alsatool;help;generate'= {
         }

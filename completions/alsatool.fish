@@ -71,18 +71,19 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l force -d 'O
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -s c -l card -d 'Card index or id (1, PCH); short for -d hw:CARD' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -s d -l device -d 'Control device string (hw:0, default, pulse)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -l all -d 'Include inactive controls in the list'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -l json -d 'Print JSON for scripts (documented in README, stable)'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -l linear -d 'Percent is linear in raw steps (amixer\'s default) rather than alsamixer\'s mapped volume'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -s q -l quiet -d 'Show no progress bars or meters; only errors'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -s h -l help -d 'Print help'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -f -a "get" -d 'Show everything about one control'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -f -a "set" -d 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'
-complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -s c -l card -d 'Card index or id (1, PCH); short for -d hw:CARD' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -s d -l device -d 'Control device string (hw:0, default, pulse)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -l all -d 'Include inactive controls in the list'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -l json -d 'Print JSON for scripts (documented in README, stable)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -l linear -d 'Percent is linear in raw steps (amixer\'s default) rather than alsamixer\'s mapped volume'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -s q -l quiet -d 'Show no progress bars or meters; only errors'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -s h -l help -d 'Print help'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -f -a "get" -d 'Show everything about one control'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -f -a "set" -d 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -f -a "tui" -d 'A full-screen mixer like alsamixer, with dB beside alsamixer\'s percent'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and not __fish_seen_subcommand_from get set watch tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from get" -s c -l card -d 'Card index or id (1, PCH); short for -d hw:CARD' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from get" -s d -l device -d 'Control device string (hw:0, default, pulse)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from get" -l all -d 'Include inactive controls in the list'
@@ -107,9 +108,18 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -s c -l card -d 'Card index or id (1, PCH); short for -d hw:CARD' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -s d -l device -d 'Control device string (hw:0, default, pulse)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -l all -d 'Include inactive controls in the list'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -l json -d 'Print JSON for scripts (documented in README, stable)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -l linear -d 'Percent is linear in raw steps (amixer\'s default) rather than alsamixer\'s mapped volume'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -s q -l quiet -d 'Show no progress bars or meters; only errors'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from tui" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show everything about one control'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'
+complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "tui" -d 'A full-screen mixer like alsamixer, with dB beside alsamixer\'s percent'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s q -l quiet -d 'Show no progress bars or meters; only errors'
@@ -123,3 +133,4 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_s
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "get" -d 'Show everything about one control'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "set" -d 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "tui" -d 'A full-screen mixer like alsamixer, with dB beside alsamixer\'s percent'

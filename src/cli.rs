@@ -314,6 +314,15 @@ pub enum MixerAction {
         /// Only this control.
         control: Option<String>,
     },
+    /// A full-screen mixer like alsamixer, with dB beside alsamixer's percent.
+    ///
+    /// A column per control: a bar and the percent on alsamixer's mapped scale, the dB value,
+    /// the mute and capture switches, or the selected item. Keys are alsamixer's: Left/Right
+    /// select, Up/Down change by 1% (PgUp/PgDn 10%), Q E / Z C raise / lower one channel, M mutes,
+    /// Space toggles capture, 0-9 set 0%-90%, F3 F4 F5 or Tab pick the view, F6 or S the card,
+    /// / filters by name, ? helps, Esc quits (q too where it has nothing to raise). The mouse
+    /// selects and its wheel changes the volume. Needs a terminal.
+    Tui,
 }
 
 impl MixerArgs {

@@ -1,6 +1,7 @@
-//! `alsatool mixer [get|set|watch]`: list the simple controls of a control device, show one,
-//! change one in amixer's value language, or print changes as they happen. Text for people,
-//! `--json` for scripts (shapes documented in README).
+//! `alsatool mixer [get|set|watch|tui]`: list the simple controls of a control device, show one,
+//! change one in amixer's value language, print changes as they happen, or open the
+//! full-screen mixer (`crate::mixer::tui`). Text for people, `--json` for scripts (shapes
+//! documented in README).
 
 use std::io::Write;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use crate::cli::{MixerAction, MixerArgs};
 use crate::device::alsa_error_text;
 use crate::exit_codes::{ExitCode, UsageError};
+use crate::mixer;
 use crate::mixer::control::{self, Control};
 use crate::mixer::scale::Scale;
 use crate::mixer::{self as mx, apply, ControlName, Mixer};
@@ -28,6 +30,11 @@ pub fn run(mut args: MixerArgs, ui: Ui) -> Result<ExitCode> {
     } else {
         Scale::Mapped
     };
+    if let Some(MixerAction::Tui) = args.action {
+        // Before stdout is locked: the screen is drawn on it.
+        mixer::tui::run(&device)?;
+        return Ok(ExitCode::Success);
+    }
     let mut out = std::io::stdout().lock();
     match args.action {
         None => list(&mut out, &device, args.all, args.json, which)?,
@@ -44,6 +51,8 @@ pub fn run(mut args: MixerArgs, ui: Ui) -> Result<ExitCode> {
                 out.write_all(&shown)?;
             }
         }
+        // Run above, before stdout was locked.
+        Some(MixerAction::Tui) => {}
         Some(MixerAction::Watch { control }) => {
             let wanted = control
                 .as_deref()

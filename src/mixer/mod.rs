@@ -5,12 +5,14 @@
 //! - [`scale`]: alsamixer's mapped percent and amixer's linear percent;
 //! - [`value`]: amixer's value language, parsed into a plan;
 //! - [`apply`]: carrying a plan out on a control;
+//! - [`tui`]: the full-screen mixer (`mixer tui`);
 //! - here: which device, opening it with errors that help, finding a control by name.
 
 pub mod apply;
 pub mod control;
 pub mod raw;
 pub mod scale;
+pub mod tui;
 pub mod value;
 
 use anyhow::{anyhow, Result};

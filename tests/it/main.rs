@@ -11,6 +11,7 @@ mod formats;
 mod fuzz;
 mod generated;
 mod mixer;
+mod mixer_tui;
 mod play;
 mod record;
 mod recording_files;
