@@ -21,8 +21,9 @@ use crate::spec::{PartialSpec, PcmSpec};
 use crate::stream::speaker_test::{Control, Listener, Outcome, Plan, Played, SpeakerTest};
 use crate::stream::speaker_view::{layout, Screen};
 
-/// With keys, a short buffer so that a key is heard at once (the default is half a second).
-const INTERACTIVE_BUFFER_US: u32 = 150_000;
+/// On a terminal, a short buffer, so that what is heard is what the layout shows and a key is
+/// heard at once (the default buffer is half a second).
+const LIVE_BUFFER_US: u32 = 150_000;
 
 pub fn run(args: SpeakersArgs, ui: Ui) -> Result<ExitCode> {
     let device = args.device.device.clone();
@@ -41,7 +42,7 @@ pub fn run(args: SpeakersArgs, ui: Ui) -> Result<ExitCode> {
             channels,
             rate: 48_000,
         },
-        buffer_time_us: keys.then_some(INTERACTIVE_BUFFER_US),
+        buffer_time_us: ui.live.then_some(LIVE_BUFFER_US),
         period_time_us: None,
     };
     let mut stream = PcmStream::open(&device, Direction::Playback, &request, stop.clone())?;
@@ -90,6 +91,12 @@ pub fn run(args: SpeakersArgs, ui: Ui) -> Result<ExitCode> {
     let outcome = SpeakerTest::new(&mut stream, &plan, &map.positions).run(&mut view, &mut played);
     // The terminal is given back before anything else is said (an error too).
     drop(view);
+    let xruns = stream.counts().xruns;
+    if xruns > 0 {
+        ui.note(format!(
+            "{xruns} underrun(s): the device ran out of audio and was restarted"
+        ));
+    }
     let outcome = match outcome? {
         Outcome::Finished => match stream.drain()? {
             Transfer::Complete => Outcome::Finished,
@@ -118,7 +125,7 @@ fn source_text(map: &ChannelMap, probe: &chmap::Probe) -> String {
     match map.source {
         MapSource::Device => "from the device".to_string(),
         MapSource::Standard if probe.offered.is_empty() => {
-            "ALSA's standard order: the device reports no channel map".to_string()
+            "ALSA's standard order; the device reports none".to_string()
         }
         MapSource::Standard => {
             let mut counts: Vec<usize> = probe.offered.iter().map(|o| o.positions.len()).collect();
@@ -126,7 +133,7 @@ fn source_text(map: &ChannelMap, probe: &chmap::Probe) -> String {
             counts.dedup();
             let counts: Vec<String> = counts.iter().map(usize::to_string).collect();
             format!(
-                "ALSA's standard order: the device has channel maps for {} channels only",
+                "ALSA's standard order; the device has maps for {} channels only",
                 counts.join(", ")
             )
         }
