@@ -30,7 +30,7 @@ pub fn run(args: SpeakersArgs, ui: Ui) -> Result<ExitCode> {
     let stop = StopFlag::install()?;
     let probe = chmap::probe(&device)?;
     let channels = chmap::choose_channels(args.channels, &probe);
-    let keys = ui.live && std::io::stdin().is_terminal();
+    let keys = ui.live && keys_can_be_read();
     let request = Request {
         exact: PartialSpec {
             channels: Some(channels),
@@ -118,6 +118,18 @@ pub fn run(args: SpeakersArgs, ui: Ui) -> Result<ExitCode> {
         Outcome::Finished | Outcome::Quit => ExitCode::Success,
         Outcome::Interrupted => ExitCode::Interrupted,
     })
+}
+
+/// Whether standard input is a terminal that keys can be read from: not when this is a background
+/// job of it, where raw mode and reads would stop the process (SIGTTOU, SIGTTIN). A terminal
+/// that is not our controlling one (tcgetpgrp fails) sends no such signals.
+fn keys_can_be_read() -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    // SAFETY: plain queries of this process and of descriptor 0.
+    let (terminal_group, own_group) = unsafe { (libc::tcgetpgrp(0), libc::getpgrp()) };
+    terminal_group == -1 || terminal_group == own_group
 }
 
 /// Where the map came from, in words.
