@@ -107,9 +107,12 @@ pub fn layout(positions: &[Position], playing: Option<usize>, emphasis: bool) ->
         }
         lines.push(format!("  {}", line.trim_end()));
     }
-    if !others.is_empty() {
-        let cells: Vec<String> = others.iter().map(|&c| cell(c).trim().to_string()).collect();
-        lines.push(format!("  other: {}", cells.join(" ")));
+    // Ten to a line, so that no line is wider than an 80-column terminal: a wrapped line would
+    // throw off the redraw, which moves back up by the lines it drew.
+    for (i, group) in others.chunks(10).enumerate() {
+        let cells: Vec<String> = group.iter().map(|&c| cell(c).trim().to_string()).collect();
+        let label = if i == 0 { "other:" } else { "      " };
+        lines.push(format!("  {label} {}", cells.join(" ")));
     }
     lines
 }
@@ -261,6 +264,18 @@ mod tests {
         assert!(lines[0].contains("[MONO]"), "{lines:?}");
         let lines = layout(&map("FL FR UNKNOWN FL"), None, false);
         assert_eq!(lines.last().map(String::as_str), Some("  other: ch2 FL"));
+        let many = crate::device::chmap::standard(26);
+        let lines = layout(&many, Some(25), false);
+        assert_eq!(
+            lines.iter().filter(|l| l.contains("ch")).count(),
+            2,
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| l.chars().count() < 80), "{lines:?}");
+        assert!(
+            lines.last().is_some_and(|l| l.ends_with("[ch25]")),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 need_alsatool speakers
 amixer -c "$LOOP" contents >contents 2>&1 || fail "amixer -c $LOOP contents failed"
 # The first playback map the driver offers for 2 channels, e.g. "FL,FR" (empty when none).
-kmap=$(awk '/Playback Channel Map/ { pb = 1; next } /^numid=/ { pb = 0 }
+kmap=$(awk "/Playback Channel Map'\$/ { pb = 1; next } /^numid=/ { pb = 0 }"'
             pb && /chmap-/ { sub(/.*chmap-[a-z]*=/, ""); if (split($0, a, ",") == 2) { print; exit } }' contents)
 echo "kernel's playback map for 2 channels: '${kmap:-none}'"
 arecord -q -D hw:Loopback,1,0 -f S16_LE -c 2 -r 8000 -t raw -d 3 cap.raw &
