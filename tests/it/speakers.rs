@@ -571,6 +571,8 @@ fn keys_move_between_channels_and_quit_and_the_terminal_is_restored() {
         (&["\x1b[C", "\x1b[C", "\x1b[D", " ", "q"][..], 0, "quit"),
         // Ctrl-C is a key in raw mode: 130, as the signal would give.
         (&["\x03"][..], 130, "interrupted"),
+        // No key: SIGTERM (below) while in raw mode.
+        (&[][..], 130, "interrupted"),
     ] {
         let (mut child, mut master, slave) = spawn_on_terminal(
             &env,
@@ -600,6 +602,10 @@ fn keys_move_between_channels_and_quit_and_the_terminal_is_restored() {
         for key in keys {
             std::io::Write::write_all(&mut master, key.as_bytes()).unwrap();
             std::thread::sleep(Duration::from_millis(700));
+        }
+        if keys.is_empty() {
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
         }
         let status = wait_for_exit(&mut child, Duration::from_secs(5)).expect("did not stop");
         assert_eq!(status.code(), Some(code), "{keys:?}");
