@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV or raw file')
             [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
+            [CompletionResult]::new('speakers', 'speakers', [CompletionResultType]::ParameterValue, 'Play a test signal on each speaker in turn, named from the device''s channel map')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -206,6 +207,25 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
         'alsatool;mixer;help;help' {
             break
         }
+        'alsatool;speakers' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Number of channels (default: the device''s own count, or that of its largest map)')
+            [CompletionResult]::new('--channels', '--channels', [CompletionResultType]::ParameterName, 'Number of channels (default: the device''s own count, or that of its largest map)')
+            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only these channels, in this order: names from the map (FL,FR,LFE) or numbers (0,3)')
+            [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The test signal')
+            [CompletionResult]::new('--loops', '--loops', [CompletionResultType]::ParameterName, 'Times through the channels; 0 goes on until q or Ctrl-C')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long each channel plays: 1s, 500ms, 2.5 (seconds) or m:s')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Level in dBFS (-18dB, -24, 0); a sine at -18 dBFS peaks there, noise has its RMS')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the map and what was played as JSON (documented in README, stable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'alsatool;generate' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
@@ -220,6 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('play', 'play', [CompletionResultType]::ParameterValue, 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV or raw file')
             [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
+            [CompletionResult]::new('speakers', 'speakers', [CompletionResultType]::ParameterValue, 'Play a test signal on each speaker in turn, named from the device''s channel map')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -250,6 +271,9 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             break
         }
         'alsatool;help;mixer;tui' {
+            break
+        }
+        'alsatool;help;speakers' {
             break
         }
         'alsatool;help;generate' {

@@ -34,6 +34,9 @@ _alsatool() {
             alsatool,record)
                 cmd="alsatool__subcmd__record"
                 ;;
+            alsatool,speakers)
+                cmd="alsatool__subcmd__speakers"
+                ;;
             alsatool__subcmd__help,devices)
                 cmd="alsatool__subcmd__help__subcmd__devices"
                 ;;
@@ -51,6 +54,9 @@ _alsatool() {
                 ;;
             alsatool__subcmd__help,record)
                 cmd="alsatool__subcmd__help__subcmd__record"
+                ;;
+            alsatool__subcmd__help,speakers)
+                cmd="alsatool__subcmd__help__subcmd__speakers"
                 ;;
             alsatool__subcmd__help__subcmd__mixer,get)
                 cmd="alsatool__subcmd__help__subcmd__mixer__subcmd__get"
@@ -101,7 +107,7 @@ _alsatool() {
 
     case "${cmd}" in
         alsatool)
-            opts="-v -q -h -V --verbose --quiet --help --version devices play record mixer generate help"
+            opts="-v -q -h -V --verbose --quiet --help --version devices play record mixer speakers generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,7 +149,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__help)
-            opts="devices play record mixer generate help"
+            opts="devices play record mixer speakers generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +289,20 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__help__subcmd__record)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        alsatool__subcmd__help__subcmd__speakers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -668,6 +688,56 @@ _alsatool() {
                     return 0
                     ;;
                 --max-file-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        alsatool__subcmd__speakers)
+            opts="-d -c -v -q -h --device --channels --channel --signal --loops --duration --level --json --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signal)
+                    COMPREPLY=($(compgen -W "pink sine sweep" -- "${cur}"))
+                    return 0
+                    ;;
+                --loops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand play 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
             cand record 'Record from a capture device to a WAV or raw file'
             cand mixer 'Show, set and watch mixer controls'
+            cand speakers 'Play a test signal on each speaker in turn, named from the device''s channel map'
             cand generate 'Write shell completions and man pages (for packagers and this repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -188,6 +189,24 @@ set edit:completion:arg-completer[alsatool] = {|@words|
         }
         &'alsatool;mixer;help;help'= {
         }
+        &'alsatool;speakers'= {
+            cand -d 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)'
+            cand --device 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)'
+            cand -c 'Number of channels (default: the device''s own count, or that of its largest map)'
+            cand --channels 'Number of channels (default: the device''s own count, or that of its largest map)'
+            cand --channel 'Only these channels, in this order: names from the map (FL,FR,LFE) or numbers (0,3)'
+            cand --signal 'The test signal'
+            cand --loops 'Times through the channels; 0 goes on until q or Ctrl-C'
+            cand --duration 'How long each channel plays: 1s, 500ms, 2.5 (seconds) or m:s'
+            cand --level 'Level in dBFS (-18dB, -24, 0); a sine at -18 dBFS peaks there, noise has its RMS'
+            cand --json 'Print the map and what was played as JSON (documented in README, stable)'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'alsatool;generate'= {
             cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
             cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
@@ -201,6 +220,7 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand play 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
             cand record 'Record from a capture device to a WAV or raw file'
             cand mixer 'Show, set and watch mixer controls'
+            cand speakers 'Play a test signal on each speaker in turn, named from the device''s channel map'
             cand generate 'Write shell completions and man pages (for packagers and this repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -223,6 +243,8 @@ set edit:completion:arg-completer[alsatool] = {|@words|
         &'alsatool;help;mixer;watch'= {
         }
         &'alsatool;help;mixer;tui'= {
+        }
+        &'alsatool;help;speakers'= {
         }
         &'alsatool;help;generate'= {
         }

@@ -32,6 +32,7 @@ complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "devices" -d 'List
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "record" -d 'Record from a capture device to a WAV or raw file'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "mixer" -d 'Show, set and watch mixer controls'
+complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand devices" -l playback -d 'Show playback devices only'
@@ -121,15 +122,29 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "tui" -d 'A full-screen mixer like alsamixer, with dB beside alsamixer\'s percent'
 complete -c alsatool -n "__fish_alsatool_using_subcommand mixer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s d -l device -d 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s c -l channels -d 'Number of channels (default: the device\'s own count, or that of its largest map)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l channel -d 'Only these channels, in this order: names from the map (FL,FR,LFE) or numbers (0,3)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l signal -d 'The test signal' -r -f -a "pink\t'Pink noise from 500 Hz to 2 kHz (40-120 Hz on an LFE channel), as speaker-test\'s'
+sine\t'A 440 Hz sine (60 Hz on an LFE channel)'
+sweep\t'A logarithmic sweep from 20 Hz to 20 kHz (to 120 Hz on an LFE channel)'"
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l loops -d 'Times through the channels; 0 goes on until q or Ctrl-C' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l duration -d 'How long each channel plays: 1s, 500ms, 2.5 (seconds) or m:s' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l level -d 'Level in dBFS (-18dB, -24, 0); a sine at -18 dBFS peaks there, noise has its RMS' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l json -d 'Print the map and what was played as JSON (documented in README, stable)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s q -l quiet -d 'Show no progress bars or meters; only errors'
+complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer generate help" -f -a "devices" -d 'List sound cards, PCM devices and PCM names, or show what one device can do'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer generate help" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer generate help" -f -a "record" -d 'Record from a capture device to a WAV or raw file'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer generate help" -f -a "mixer" -d 'Show, set and watch mixer controls'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "devices" -d 'List sound cards, PCM devices and PCM names, or show what one device can do'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "record" -d 'Record from a capture device to a WAV or raw file'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "mixer" -d 'Show, set and watch mixer controls'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "get" -d 'Show everything about one control'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "set" -d 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'

@@ -11,6 +11,7 @@ use crate::input::open::InputKind;
 use crate::output::Container;
 use crate::sample::format::FormatSpec;
 use crate::spec::PartialSpec;
+use crate::stream::speaker_test::Signal;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -20,6 +21,7 @@ Examples:
   alsatool play --sine 440 --duration 2
   alsatool record take.wav               Ctrl-C finishes it cleanly
   alsatool mixer set Master 50% unmute
+  alsatool speakers -d hw:0 -c 6        which speaker is which, from the channel map
 ";
 
 /// Play, record, mix and list Linux audio devices over ALSA.
@@ -52,6 +54,8 @@ pub enum Command {
     Record(RecordArgs),
     /// Show, set and watch mixer controls.
     Mixer(MixerArgs),
+    /// Play a test signal on each speaker in turn, named from the device's channel map.
+    Speakers(SpeakersArgs),
     /// Write shell completions and man pages (for packagers and this repository).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -370,6 +374,110 @@ impl MixerArgs {
     }
 }
 
+/// Play a test signal on each speaker in turn, named from the device's channel map.
+///
+/// Plays the signal on one channel at a time, the others silent, in the order of the device's
+/// own channel map (what the driver says each channel feeds: FL FR FC LFE RL RR …), naming each
+/// as it plays: "Front Left (channel 0)". A device that reports no map is played in ALSA's
+/// standard order for its channel count (FL FR RL RR FC LFE SL SR), and alsatool says so.
+/// On a terminal, a small layout of the speakers shows the one playing; space plays it again,
+/// ←/→ move to the previous or next channel, q quits.
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    #[command(flatten)]
+    pub device: DeviceArg,
+
+    /// Number of channels (default: the device's own count, or that of its largest map).
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub channels: Option<u32>,
+
+    /// Only these channels, in this order: names from the map (FL,FR,LFE) or numbers (0,3).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub channel: Vec<String>,
+
+    /// The test signal.
+    #[arg(long, value_enum, default_value_t = SignalKind::Pink)]
+    pub signal: SignalKind,
+
+    /// Times through the channels; 0 goes on until q or Ctrl-C.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub loops: u32,
+
+    /// How long each channel plays: 1s, 500ms, 2.5 (seconds) or m:s.
+    #[arg(long, value_name = "TIME", default_value = "1s", value_parser = parse_segment_time)]
+    pub duration: Duration,
+
+    /// Level in dBFS (-18dB, -24, 0); a sine at -18 dBFS peaks there, noise has its RMS.
+    #[arg(long, value_name = "DB", default_value = "-18dB", allow_hyphen_values = true, value_parser = parse_level)]
+    pub level: f64,
+
+    /// Print the map and what was played as JSON (documented in README, stable).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The speaker test's signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignalKind {
+    /// Pink noise from 500 Hz to 2 kHz (40-120 Hz on an LFE channel), as speaker-test's.
+    Pink,
+    /// A 440 Hz sine (60 Hz on an LFE channel).
+    Sine,
+    /// A logarithmic sweep from 20 Hz to 20 kHz (to 120 Hz on an LFE channel).
+    Sweep,
+}
+
+impl SignalKind {
+    pub fn signal(self) -> Signal {
+        match self {
+            SignalKind::Pink => Signal::Pink,
+            SignalKind::Sine => Signal::Sine,
+            SignalKind::Sweep => Signal::Sweep,
+        }
+    }
+}
+
+/// Parses a segment length: a time as [`parse_time`] takes it, or with a unit, "1s", "500ms";
+/// it must be longer than nothing.
+pub fn parse_segment_time(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let duration = if let Some(ms) = t.strip_suffix("ms") {
+        let value: f64 = ms
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{text}' is not a time; give 1s, 500ms or 2.5"))?;
+        Duration::try_from_secs_f64(value / 1000.0)
+            .map_err(|_| format!("'{text}' is not a time; give 1s, 500ms or 2.5"))?
+    } else {
+        parse_time(t.strip_suffix('s').unwrap_or(t))?
+    };
+    if duration.is_zero() {
+        return Err(format!("'{text}' is no time at all; give 1s, 500ms or 2.5"));
+    }
+    Ok(duration)
+}
+
+/// Parses a level in dBFS: "-18dB", "-18 dBFS", "-18"; from -96 to 0 (above full scale would
+/// clip).
+pub fn parse_level(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let number = lower
+        .strip_suffix("dbfs")
+        .or_else(|| lower.strip_suffix("db"))
+        .unwrap_or(&lower)
+        .trim();
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a level; give dBFS such as -18dB"))?;
+    if !(-96.0..=0.0).contains(&value) {
+        return Err(format!(
+            "a level of {value} dBFS is out of range; give -96dB to 0dB (0 is full scale)"
+        ));
+    }
+    Ok(value)
+}
+
 /// Where to write completions and man pages.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -462,6 +570,39 @@ mod tests {
         assert!(parse_size("0").is_err());
         assert!(parse_size("12Q").is_err());
         assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn speaker_levels_and_times() {
+        assert_eq!(parse_level("-18dB"), Ok(-18.0));
+        assert_eq!(parse_level("-6 dBFS"), Ok(-6.0));
+        assert_eq!(parse_level("0"), Ok(0.0));
+        assert!(parse_level("3dB").is_err());
+        assert!(parse_level("loud").is_err());
+        assert_eq!(parse_segment_time("1s"), Ok(Duration::from_secs(1)));
+        assert_eq!(parse_segment_time("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_segment_time("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_segment_time("0:02"), Ok(Duration::from_secs(2)));
+        assert!(parse_segment_time("0s").is_err());
+        assert!(parse_segment_time("-1ms").is_err());
+        let cli = Cli::try_parse_from([
+            "alsatool",
+            "speakers",
+            "--level",
+            "-24dB",
+            "--channel",
+            "FL,LFE",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::Speakers(s) => {
+                assert_eq!(s.level, -24.0);
+                assert_eq!(s.channel, ["FL", "LFE"]);
+                assert_eq!(s.duration, Duration::from_secs(1));
+                assert_eq!(s.loops, 1);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

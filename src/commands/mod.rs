@@ -6,6 +6,7 @@ pub mod generate;
 pub mod mixer;
 pub mod play;
 pub mod record;
+pub mod speakers;
 
 use anyhow::Result;
 
@@ -19,6 +20,7 @@ pub fn dispatch(command: Command, ui: Ui) -> Result<ExitCode> {
         Command::Play(args) => play::run(args, ui),
         Command::Record(args) => record::run(args, ui),
         Command::Mixer(args) => mixer::run(args, ui),
+        Command::Speakers(args) => speakers::run(args, ui),
         Command::Generate(args) => generate::run(args),
     }
 }

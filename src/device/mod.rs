@@ -6,6 +6,7 @@
 pub mod alsa_log;
 pub mod caps;
 pub mod cards;
+pub mod chmap;
 pub mod holder;
 pub mod negotiate;
 pub mod pcm_io;
@@ -61,7 +62,7 @@ pub fn open_pcm(device: &str, direction: Direction) -> Result<PCM> {
 /// hands out its handle, but its derived `Debug` prints the handle first
 /// (`PCM(0x55d0c3a1b2c0, Cell { value: false })`): the one way to it that assumes nothing about
 /// the struct's layout. `None` if that ever changes.
-fn raw_handle(pcm: &PCM) -> Option<*mut alsa_sys::snd_pcm_t> {
+pub(crate) fn raw_handle(pcm: &PCM) -> Option<*mut alsa_sys::snd_pcm_t> {
     let text = format!("{pcm:?}");
     let hex = text
         .strip_prefix("PCM(0x")?

@@ -321,6 +321,11 @@ impl PcmStream {
         }
     }
 
+    /// The channel map the configured device plays by, when it reports one.
+    pub fn channel_map(&self) -> Option<Vec<super::chmap::Position>> {
+        super::chmap::current(&self.pcm)
+    }
+
     /// Stops at once, dropping what is buffered (Ctrl-C, or the end of a capture).
     pub fn abort(self) {
         let _ = self.pcm.drop();

@@ -15,4 +15,5 @@ mod mixer_tui;
 mod play;
 mod record;
 mod recording_files;
+mod speakers;
 mod stream;
