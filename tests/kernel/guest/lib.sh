@@ -244,3 +244,44 @@ record_on_real() {
     [ "$(benchtool wav-stats out.wav | cut -d' ' -f2)" = "$(benchtool wav-stats ref.wav | cut -d' ' -f2)" ] ||
         fail "alsatool's recording is not silent like arecord's"
 }
+
+# ---------------------------------------------------------------- xruns
+# stall PID: 1 s from now, stop the process (SIGSTOP) for 1 s, longer than the device buffer (the xrun
+# tests ask for 0.2 s, so that about 0.8 s is lost), so that the device overruns or underruns for
+# real; then let it go on (SIGCONT).
+stall() {
+    usleep 1000000
+    x kill -STOP "$1"
+    usleep 1000000
+    x kill -CONT "$1"
+}
+
+# check_overrun FILE ERRFILE: after `record --duration 4.5` with a 1 s stall: exit 0 ($rc), a valid
+# WAV holding more than 3 s, the requested 4.5 s minus the gap (within 0.5 s), and on stderr exactly
+# one warning line, `alsatool: warning: overrun at M:SS: about X s of audio lost` with X in 0.5..2.5.
+check_overrun() {
+    [ $rc = 0 ] || fail "record exited $rc after an overrun: $(head -n 1 "$2")"
+    x benchtool wav-info "$1" || fail "$1 is not a valid WAV"
+    [ "$(wav_field "$1" sizes_ok)" = 1 ] || fail "WAV header sizes do not match the file"
+    re='^alsatool: warning: overrun at [0-9]+:[0-9]{2}: about [0-9.]+ s of audio lost'
+    n=$(grep -c warning "$2")
+    [ "$n" = 1 ] || fail "$n warning lines on stderr, expected exactly one (overrun at M:SS: about X s of audio lost)"
+    grep -Eq "$re" "$2" || fail "the warning does not match '$re': $(grep warning "$2")"
+    gap=$(grep -E "$re" "$2" | sed -n 's/.* about \([0-9.]*\) s of audio lost.*/\1/p')
+    fge "$gap" 0.5 && fge 2.5 "$gap" || fail "the warning says $gap s were lost; the stall was 1 s"
+    secs=$(awk -v f="$(wav_field "$1" file_frames)" -v r="$(wav_field "$1" rate)" 'BEGIN { printf "%.3f", f / r }')
+    echo "file holds $secs s, the warning says $gap s lost"
+    fge "$secs" 3.0001 || fail "the file holds $secs s: the recording did not go on to the end after the overrun"
+    awk -v s="$secs" -v g="$gap" 'BEGIN { d = s + g - 4.5; exit !(d <= 0.5 && d >= -0.5) }' ||
+        fail "the file holds $secs s and $gap s were lost: not the requested 4.5 s in all"
+}
+
+# check_underrun ERRFILE: after playing with a 1 s stall: exit 0 ($rc) and stderr (not a terminal) is
+# exactly one line, `alsatool: warning: underrun at M:SS: about X s of silence`.
+check_underrun() {
+    [ $rc = 0 ] || fail "play exited $rc after an underrun: $(head -n 1 "$1")"
+    re='^alsatool: warning: underrun at [0-9]+:[0-9]{2}: about [0-9.]+ s of silence'
+    n=$(wc -l <"$1")
+    [ "$n" = 1 ] || fail "$n lines on stderr, expected exactly one (underrun at M:SS: about X s of silence)"
+    grep -Eq "$re" "$1" || fail "stderr does not match '$re': $(head -n 1 "$1")"
+}
