@@ -209,12 +209,14 @@ same_as_amixer() {
 # ---------------------------------------------------------------- emulated cards (QEMU)
 # play_on_real CARD WAVNAME: aplay, then alsatool play, 1 s of noise each on hw:CARD; the host checks
 # that both reach QEMU's wav output (WAVNAME: hda, ac97, usb) bit-exact but for at most 0.1 s at the
-# end, and that alsatool loses at most 20 ms more there than aplay.
+# end, and that alsatool loses at most 20 ms more there than aplay. Both use periods of 0.1 s (4800
+# frames) in a 0.4 s buffer: 48000 frames are 10 periods, so aplay pads nothing (with its default
+# 4096-frame periods on AC97 it adds 0.2 s of silence, which would take QEMU's loss at the end).
 play_on_real() {
     real_volumes_max $1 || fail "cannot set card $1's volumes to maximum"
-    must aplay -q -D hw:$1 $DATA/real-aplay.wav
+    must aplay -q -D hw:$1 -F 100000 -B 400000 $DATA/real-aplay.wav
     t0=$(now)
-    at play play -d hw:$1 $DATA/real-alsatool.wav
+    at play play -d hw:$1 --period-time 100000 --buffer-time 400000 $DATA/real-alsatool.wav
     t=$(elapsed "$t0")
     [ $rc = 0 ] || fail "alsatool play on hw:$1 exited $rc: $(head -n 1 play.err)"
     fge "$t" 0.9 || fail "1 s of audio played in $t s"
