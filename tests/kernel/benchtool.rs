@@ -18,6 +18,19 @@
 //!       tolerance of TOLERANCE (default 1.5) steps of the coarser format (0: exact). CAP channel c is compared with REF channel c, or
 //!       with REF channel 0 when REF is mono; extra CAP channels must be silent. Prints
 //!       `matched=N max_err=E ...`; exit 0 if matched >= MIN_FRAMES.
+//!   wav-find BIG REF [REF_START [REF_LEN]]
+//!       Find frames REF_START.. (REF_LEN of them, default all) of REF in BIG: the first non-silent frame
+//!       from REF_START and the 31 after it are located in BIG (exact match), then consecutive equal
+//!       frames are counted. Prints `matched=N ref_start=R big_start=B ref_frames=.. big_frames=..
+//!       lost_tail=L` (L: frames of the slice after the matched run); exit 0 if the whole slice matched.
+//!       For QEMU's wav output (BIG: every stream a card played, one after another) and for slices of a
+//!       recording (BIG: the file that was played).
+//!   wav-convert REF CAP
+//!       Check that CAP is exactly REF converted as alsatool converts (README, Conversion): samples
+//!       left-justified to 32 bits and truncated to CAP's width, CAP channel c from REF channel c (from
+//!       channel 0 when REF is mono), extra CAP channels silent, every frame, nothing after. Prints
+//!       `matched=N ref_frames=.. cap_frames=.. stopped_at=".."`; exit 0 if all frames match and
+//!       CAP has as many frames as REF.
 //!   wav-stats FILE
 //!       Print frames, peak (absolute, normalised 0..1) and rms of all samples, to check "not silent".
 //!   json-flat [FILE]
@@ -174,6 +187,9 @@ fn wav_info(path: &str) {
     println!("channels={}", w.channels);
     println!("rate={}", w.rate);
     println!("bits={}", w.bits);
+    println!("frame_bytes={}", w.block_align);
+    println!("header_bytes={}", w.data_size_header);
+    println!("file_bytes={file_data}");
     println!("header_frames={header_frames}");
     println!("file_frames={file_frames}");
     println!("sizes_ok={}", if sizes_ok { 1 } else { 0 });
@@ -220,6 +236,101 @@ fn wav_match(rpath: &str, cpath: &str, min: usize) {
         m += 1;
     }
     report(m, rs as isize, cs as isize);
+}
+
+fn same_layout(r: &Wav, c: &Wav) {
+    if r.block_align != c.block_align || r.channels != c.channels || r.fmt_tag != c.fmt_tag {
+        die(&format!(
+            "format differs: {} {}ch and {} {}ch",
+            r.format_name(),
+            r.channels,
+            c.format_name(),
+            c.channels
+        ));
+    }
+}
+
+fn wav_find(bpath: &str, rpath: &str, start: usize, len: Option<usize>) {
+    let b = parse_wav(bpath).unwrap_or_else(|e| die(&e));
+    let r = parse_wav(rpath).unwrap_or_else(|e| die(&e));
+    same_layout(&r, &b);
+    let (rn, bn) = (r.frames(), b.frames());
+    let end = len.map_or(rn, |l| (start + l).min(rn));
+    let report = |m: usize, rs: isize, bs: isize| {
+        let lost = if rs < 0 { end.saturating_sub(start) } else { end - rs as usize - m };
+        println!("matched={m} ref_start={rs} big_start={bs} ref_frames={rn} big_frames={bn} lost_tail={lost}");
+        exit(if rs >= 0 && lost == 0 && m > 0 { 0 } else { 1 })
+    };
+    let rs = match (start..end).find(|&i| !r.silent_frame(i)) {
+        Some(i) => i,
+        None => report(0, -1, -1),
+    };
+    let probe = 32.min(end - rs);
+    let n = r.block_align as usize;
+    let needle = &r.data[rs * n..(rs + probe) * n];
+    let first = &needle[..n];
+    let bs = match (0..bn.saturating_sub(probe - 1))
+        .find(|&i| &b.data[i * n..(i + 1) * n] == first && &b.data[i * n..(i + probe) * n] == needle)
+    {
+        Some(i) => i,
+        None => report(0, -1, -1),
+    };
+    let mut m = 0;
+    while rs + m < end && bs + m < bn && r.frame(rs + m) == b.frame(bs + m) {
+        m += 1;
+    }
+    report(m, rs as isize, bs as isize);
+}
+
+impl Wav {
+    /// Integer samples, left-justified in 32 bits (what alsatool's conversion works on).
+    fn samples32(&self) -> Vec<i64> {
+        let bytes = (self.block_align / self.channels) as usize;
+        self.data
+            .chunks_exact(bytes)
+            .map(|s| match (self.fmt_tag, bytes) {
+                (1, 1) => ((s[0] as i64) - 128) << 24,
+                (1, 2) => (i16::from_le_bytes([s[0], s[1]]) as i64) << 16,
+                (1, 3) => i32::from_le_bytes([0, s[0], s[1], s[2]]) as i64,
+                (1, 4) if self.bits == 24 => (i32::from_le_bytes([s[0], s[1], s[2], 0]) << 8) as i64,
+                (1, 4) => i32::from_le_bytes([s[0], s[1], s[2], s[3]]) as i64,
+                _ => die(&format!("wav-convert: integer formats only, not {}", self.format_name())),
+            })
+            .collect()
+    }
+}
+
+fn wav_convert(rpath: &str, cpath: &str) {
+    let r = parse_wav(rpath).unwrap_or_else(|e| die(&e));
+    let c = parse_wav(cpath).unwrap_or_else(|e| die(&e));
+    let (rch, cch) = (r.channels as usize, c.channels as usize);
+    let (rs, cs) = (r.samples32(), c.samples32());
+    let (rn, cn) = (r.frames(), c.frames());
+    // Truncation to the capture's width: keep its top bits.
+    let width = (c.block_align as usize / cch) * 8;
+    let width = if c.bits == 24 { 24 } else { width };
+    let mask: i64 = if width >= 32 { !0 } else { !((1i64 << (32 - width)) - 1) };
+    let mut m = 0;
+    let mut why = String::from("end of file");
+    'outer: while m < rn && m < cn {
+        for ch in 0..cch {
+            let want = if ch < rch {
+                rs[m * rch + ch]
+            } else if rch == 1 {
+                rs[m * rch]
+            } else {
+                0
+            } & mask;
+            let got = cs[m * cch + ch];
+            if got != want {
+                why = format!("frame {m} channel {ch}: want {:#x}, got {:#x}", want as i32, got as i32);
+                break 'outer;
+            }
+        }
+        m += 1;
+    }
+    println!("matched={m} ref_frames={rn} cap_frames={cn} stopped_at=\"{why}\"");
+    exit(if m == rn && cn == rn { 0 } else { 1 })
 }
 
 fn wav_compare(rpath: &str, cpath: &str, min: usize, tol_steps: f64) {
@@ -464,8 +575,16 @@ fn main() {
             m.parse().unwrap_or_else(|_| die("MIN_FRAMES must be a number")),
             t.parse().unwrap_or_else(|_| die("TOLERANCE must be a number")),
         ),
+        ["wav-find", b, r, rest @ ..] if rest.len() <= 2 => {
+            let num = |x: &str| x.parse().unwrap_or_else(|_| die("REF_START and REF_LEN must be numbers"));
+            wav_find(b, r, rest.first().map_or(0, |x| num(x)), rest.get(1).map(|x| num(x)))
+        }
+        ["wav-convert", r, c] => wav_convert(r, c),
         ["json-flat"] => json_flat(None),
         ["json-flat", f] => json_flat(Some(f)),
-        _ => die("usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | wav-compare REF CAP MIN [TOL] | json-flat [F]"),
+        _ => die(
+            "usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | wav-compare REF CAP MIN [TOL] \
+             | wav-find BIG REF [START [LEN]] | wav-convert REF CAP | json-flat [F]",
+        ),
     }
 }

@@ -23,7 +23,7 @@ want=$( (aplay -l; arecord -l) | awk '/Subdevices:/ { split($2, s, "/"); many = 
                                       /Subdevice #/ && many { n++ } END { print n + 0 }')
 got=$(grep -c '^ *subdevice #[0-9]*:' list.out)
 [ "$got" = "$want" ] || fail "$got 'subdevice #N:' lines, aplay -l and arecord -l list $want"
-for card in 0 1 2 3; do
+for card in $(sed -n "s/^ *\([0-9]*\) \[.*/\1/p" /proc/asound/cards); do
     # the card's section: from its "card N:" line to the next card or the PCM names
     awk -v c="card $card:" 'index($0, c) == 1 { on = 1; next } /^card |^PCM names/ { on = 0 } on' list.out >sect
     amixer -c $card scontrols | sed -n "s/^Simple mixer control '\(.*\)',\([0-9]*\)$/\2 \1/p" |
