@@ -268,8 +268,7 @@ impl Session<'_> {
         Ok(transfer)
     }
 
-    /// The count of gaps after the one line each had: audible gaps are worth a line, terminal
-    /// or not, as for a recording.
+    /// On a terminal, the count of the gaps after the one warning line each had.
     fn report_underruns(&self) {
         let XrunCount {
             xruns,
@@ -283,15 +282,11 @@ impl Session<'_> {
             0 => String::new(),
             n => format!(" and {n} suspend{}", if n == 1 { "" } else { "s" }),
         };
-        let bar = indicatif::ProgressBar::hidden();
-        self.ui.warn(
-            &bar,
-            format!(
-                "{xruns} underrun{}{suspended} while playing: about {:.1} s of silence in all",
-                if xruns == 1 { "" } else { "s" },
-                lost.as_secs_f64()
-            ),
-        );
+        self.ui.status(format!(
+            "{xruns} underrun{}{suspended}: about {:.1} s of silence in all",
+            if xruns == 1 { "" } else { "s" },
+            lost.as_secs_f64()
+        ));
     }
 }
 

@@ -114,7 +114,8 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-/// The summary line on a terminal, and a warning, terminal or not, when audio was lost.
+/// The summary line on a terminal, with the gaps the warnings reported one by one, and the
+/// names a rollover had to skip.
 fn report(recording: &Recorded, ui: &Ui) {
     let files = &recording.written.files;
     let where_to = match files.len() {
@@ -126,8 +127,17 @@ fn report(recording: &Recorded, ui: &Ui) {
             files[n - 1].display()
         ),
     };
+    let xruns = recording.xruns;
+    let gaps = match xruns.xruns + xruns.suspends {
+        0 => String::new(),
+        n => format!(
+            "; {n} overrun{}, about {:.1} s lost",
+            if n == 1 { "" } else { "s" },
+            xruns.lost.as_secs_f64()
+        ),
+    };
     ui.status(format!(
-        "Recorded {} ({}) to {where_to} in {}{}",
+        "Recorded {} ({}) to {where_to} in {}{}{gaps}",
         clock(recording.length()),
         indicatif::HumanBytes(recording.written.data_bytes),
         clock(recording.elapsed),
@@ -141,16 +151,6 @@ fn report(recording: &Recorded, ui: &Ui) {
         eprintln!(
             "alsatool: warning: '{}' existed, so the recording skipped that name",
             name.display()
-        );
-    }
-    let xruns = recording.xruns;
-    if xruns.xruns > 0 || xruns.suspends > 0 {
-        // Lost audio is worth a line even without a terminal (arecord says "overrun!!!" too).
-        eprintln!(
-            "alsatool: warning: the device overran {} time(s) and was suspended {} time(s) while recording {where_to}; about {:.1} s of audio was lost",
-            xruns.xruns,
-            xruns.suspends,
-            xruns.lost.as_secs_f64()
         );
     }
 }

@@ -181,6 +181,8 @@ pub fn configure(
         Direction::Playback => (buffer / period) * period,
         Direction::Capture => 1,
     };
+    // Timestamps in every status, so that a recovered xrun can say how long it lasted.
+    let _ = sw.set_tstamp_mode(true);
     sw.set_start_threshold(start_threshold)
         .and_then(|_| sw.set_avail_min(period))
         .and_then(|_| pcm.sw_params(&sw))

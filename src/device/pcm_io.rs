@@ -222,6 +222,21 @@ impl PcmStream {
                 alsa_error_text(&err)
             ),
         };
+        // How long ago the device stopped, by its own clock, read before recovery resets it.
+        // Only a card's PCM keeps the xrun's time there (plugins such as pulse keep the time the
+        // stream started).
+        let on_card = self.pcm.info().is_ok_and(|info| info.get_card() >= 0);
+        let stopped_for = self
+            .pcm
+            .status()
+            .ok()
+            .filter(|_| on_card)
+            .and_then(|status| {
+                let ts = |t: libc::timespec| Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
+                let (now, then) = (status.get_htstamp(), status.get_trigger_htstamp());
+                (then.tv_sec > 0 && now.tv_sec >= then.tv_sec)
+                    .then(|| ts(now).saturating_sub(ts(then)))
+            });
         self.pcm.try_recover(err, true).map_err(|e| {
             anyhow!(
                 "'{}': the device failed and could not be recovered: {}",
@@ -229,6 +244,7 @@ impl PcmStream {
                 alsa_error_text(&e)
             )
         })?;
+        let length = self.gap_length(stopped_for);
         // Recovery only prepares the stream. Capture runs again once started (on hardware
         // nothing else starts it); playback starts by itself when its buffer is full again.
         if self.direction == Direction::Capture && self.pcm.state() == State::Prepared {
@@ -238,16 +254,6 @@ impl PcmStream {
             GapCause::Xrun => self.counts.xruns += 1,
             GapCause::Suspend => self.counts.suspends += 1,
         }
-        let since_io = self.last_io.elapsed();
-        let length = match self.direction {
-            // What was queued at the last write still played; silence came after it.
-            Direction::Playback => since_io.saturating_sub(frames_duration(
-                self.queued_after_io,
-                self.negotiated.spec.rate,
-            )),
-            // Everything since the last read is gone (the buffer is dropped on recovery).
-            Direction::Capture => since_io,
-        };
         self.counts.lost += length;
         self.gaps.push(Gap {
             cause,
@@ -257,6 +263,24 @@ impl PcmStream {
         self.last_io = Instant::now();
         self.queued_after_io = 0;
         Ok(())
+    }
+
+    /// About how long a gap was, at the moment of recovery. From the device's own timestamp of
+    /// the xrun where it has one: playback was silent since then; capture lost the full buffer
+    /// it dropped as well. Otherwise (plugins) from the time since the last transfer, less what
+    /// was still queued to play.
+    fn gap_length(&self, stopped_for: Option<Duration>) -> Duration {
+        let rate = self.negotiated.spec.rate;
+        let buffer = frames_duration(self.negotiated.buffer_frames as u64, rate);
+        let since_io = self.last_io.elapsed();
+        match (stopped_for, self.direction) {
+            (Some(stopped), Direction::Playback) => stopped,
+            (Some(stopped), Direction::Capture) => stopped + buffer,
+            (None, Direction::Playback) => {
+                since_io.saturating_sub(frames_duration(self.queued_after_io, rate))
+            }
+            (None, Direction::Capture) => since_io,
+        }
     }
 
     /// Plays out what is in the buffer, then closes the device. Waits in short steps so that a

@@ -711,7 +711,8 @@ fn a_stalled_producer_causes_underruns_that_are_recovered_and_counted() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert!(status.success(), "{stderr}");
-    // Without a terminal, one warning line per underrun, then a summary with their count.
+    // Without a terminal, one warning line per underrun and nothing else about them (the
+    // count goes on the terminal's summary line).
     let warnings = stderr
         .lines()
         .filter(|l| l.starts_with("alsatool: warning: ") && is_underrun_line(l))
@@ -720,18 +721,17 @@ fn a_stalled_producer_causes_underruns_that_are_recovered_and_counted() {
     assert!(
         stderr
             .lines()
-            .all(|l| !l.contains("underrun at") || is_underrun_line(l)),
-        "an underrun line of another shape:\n{stderr}"
+            .all(|l| !l.contains("underrun") || is_underrun_line(l)),
+        "another line about underruns:\n{stderr}"
     );
     let counts: Vec<usize> = stderr
         .lines()
         .filter(|l| !is_underrun_line(l))
         .filter_map(underruns_counted)
         .collect();
-    assert_eq!(
-        counts,
-        [warnings],
-        "one summary counting the {warnings} warning line(s):\n{stderr}"
+    assert!(
+        counts.is_empty(),
+        "a count line without a terminal:\n{stderr}"
     );
 }
 
