@@ -1,8 +1,12 @@
 //! `alsatool play`: plays files one after another on one open device (reopening only when the
 //! format changes), or a sine tone; shows a line, a bar and a meter per file on a terminal, and
 //! a warning for every underrun, terminal or not.
+//!
+//! Steered while it plays ([`crate::stream::control`]): keys on a terminal, SIGUSR1/SIGUSR2 and
+//! `--control FIFO` pause, seek, skip, quit and retune the tone; `--loop` repeats the list.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -11,15 +15,18 @@ use crate::cli::PlayArgs;
 use crate::device::pcm_io::{Transfer, XrunCount};
 use crate::device::Direction;
 use crate::exit_codes::{ExitCode, UsageError};
+use crate::input::open::AudioSource;
 use crate::input::reader::{self, InputKind};
 use crate::progress::{clock, Ui};
 use crate::sample::format::SampleFormat;
 use crate::signals::StopFlag;
 use crate::spec::{frames_duration, frames_in, PartialSpec, PcmSpec};
+use crate::stream::control::{Command, Controls, Playlist, Retune, Seek, Status};
+use crate::stream::keys::{self, KeyMode};
 use crate::stream::meter::{Meter, REDRAW};
-use crate::stream::player::{DeviceOptions, Played, Player};
+use crate::stream::player::{DeviceOptions, Ending, Played, Player};
 use crate::stream::source::PcmSource;
-use crate::stream::tone::Sine;
+use crate::stream::tone::{Sine, Tuner};
 
 pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
     let options = DeviceOptions {
@@ -35,7 +42,28 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
             .into());
         }
     }
+    let stdin_is_audio = args.files.iter().any(|f| f == Path::new("-"));
+    if stdin_is_audio && args.loop_count.is_some() {
+        return Err(UsageError(
+            "--loop cannot play standard input ('-') again; give files".to_string(),
+        )
+        .into());
+    }
     let stop = StopFlag::install()?;
+    // Dropped last (declared first): whatever ends playing, the terminal is restored.
+    let mut controls = Controls::new();
+    controls.watch_signals()?;
+    if let Some(path) = &args.control {
+        controls.watch_fifo(path)?;
+    }
+    // Standard input is either the audio or the keys, never both.
+    if !stdin_is_audio {
+        let mode = match args.sine {
+            Some(_) => KeyMode::Tone,
+            None => KeyMode::Files,
+        };
+        controls.watch_keys(mode, &stop)?;
+    }
     let mut session = Session {
         options,
         ui,
@@ -43,6 +71,8 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
         start: args.start,
         duration: args.duration,
         underruns: XrunCount::default(),
+        controls: &controls,
+        passes: args.loop_count.map_or(Some(1), |l| l.0),
     };
     match args.sine {
         Some(frequency) => session.play_sine(frequency),
@@ -62,7 +92,23 @@ struct Session<'a> {
     duration: Option<Duration>,
     /// Underruns and suspends on devices already closed.
     underruns: XrunCount,
+    /// What steers playback.
+    controls: &'a Controls,
+    /// Times through the file list (`None`: until stopped).
+    passes: Option<u64>,
 }
+
+/// How one file (or the tone) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileEnd {
+    Done(Transfer),
+    Next,
+    Previous,
+    Quit,
+}
+
+/// How far back `p` goes to the previous file rather than to the start of this one.
+const RESTART_AFTER: Duration = Duration::from_secs(3);
 
 impl Session<'_> {
     fn play_files(
@@ -73,21 +119,33 @@ impl Session<'_> {
     ) -> Result<ExitCode> {
         let mut player: Option<Player> = None;
         let mut failed = false;
-        for (index, path) in files.iter().enumerate() {
+        let mut playlist = Playlist::new(files.len(), self.passes);
+        // A pass in which nothing played ends a loop (a list of files that all fail).
+        let (mut pass, mut played_in_pass) = (0, false);
+        while let Some(index) = playlist.current() {
+            if playlist.pass() != pass {
+                if !played_in_pass {
+                    break;
+                }
+                (pass, played_in_pass) = (playlist.pass(), false);
+            }
+            let path = &files[index];
             let name = reader::display_name(path);
             let label = if files.len() > 1 {
                 format!("'{}' (file {} of {})", name, index + 1, files.len())
             } else {
                 format!("'{name}'")
             };
-            let mut source = match crate::input::open::open(path, kind, raw_layout(raw), self.stop)
-            {
+            let stop = self.stop;
+            let open = || crate::input::open::open(path, kind, raw_layout(raw), stop);
+            let mut source = match open() {
                 Ok(source) => source,
                 Err(_) if self.stop.is_raised() => return self.interrupted(player),
                 Err(e) => {
                     // A bad file in a list: say which, and go on with the next.
                     eprintln!("alsatool: {label}: {e:#}");
                     failed = true;
+                    playlist.next();
                     continue;
                 }
             };
@@ -96,9 +154,10 @@ impl Session<'_> {
                 self.ui
                     .note(format!("{label}: {codec}, decoded to {}", spec.describe()));
             }
+            let mut start_at = 0;
             if let Some(start) = self.start {
                 match source.skip_frames(frames_in(start, spec.rate)) {
-                    Ok(_) => {}
+                    Ok(skipped) => start_at = skipped,
                     // Ctrl-C while skipping through a pipe.
                     Err(_) if self.stop.is_raised() => return self.interrupted(player),
                     Err(e) => return Err(e.context(label)),
@@ -122,16 +181,35 @@ impl Session<'_> {
                 title: source.tags().and_then(|tags| tags.display()),
                 codec: source.codec(),
             };
-            let transfer = self
-                .play_one(active, &mut source, &name, &about)
+            // Standard input cannot be opened again to seek back.
+            let reopen: Option<&dyn Fn() -> Result<AudioSource>> =
+                (path != Path::new("-")).then_some(&open);
+            let steer = Steer {
+                reopen,
+                tuner: None,
+                start_at,
+            };
+            let end = self
+                .play_one(active, &mut source, steer, &name, &about)
                 .with_context(|| label.clone())?;
             if source.truncated() {
                 self.ui.note(format!(
                     "{label}: the file ends before its header says; played what is there"
                 ));
             }
-            if transfer == Transfer::Stopped {
-                return self.interrupted(player);
+            played_in_pass = true;
+            match end {
+                FileEnd::Done(Transfer::Stopped) => return self.interrupted(player),
+                FileEnd::Done(Transfer::Complete) | FileEnd::Next => playlist.next(),
+                FileEnd::Previous => playlist.previous(),
+                FileEnd::Quit => {
+                    // At once, and the rest skipped: what is queued is dropped.
+                    if let Some(p) = player.take() {
+                        self.count_underruns(&p);
+                        p.abort();
+                    }
+                    break;
+                }
             }
             // Damage found while decoding: reported once what did decode has been played,
             // and the next file follows on the same device.
@@ -170,10 +248,22 @@ impl Session<'_> {
         }
         // The player was opened for a source at the rate the device took.
         let mut sine = Sine::new(frequency, rate, self.duration.map(|d| frames_in(d, rate)));
+        let tuner = sine.tuner();
         let name = format!("{frequency} Hz sine");
-        let transfer = self.play_one(&mut player, &mut sine, &name, &About::default())?;
-        if transfer == Transfer::Stopped {
-            return self.interrupted(Some(player));
+        let steer = Steer {
+            reopen: None,
+            tuner: Some(&tuner),
+            start_at: 0,
+        };
+        match self.play_one(&mut player, &mut sine, steer, &name, &About::default())? {
+            FileEnd::Done(Transfer::Stopped) => return self.interrupted(Some(player)),
+            FileEnd::Quit => {
+                self.count_underruns(&player);
+                player.abort();
+                self.report_underruns();
+                return Ok(ExitCode::Success);
+            }
+            FileEnd::Done(Transfer::Complete) | FileEnd::Next | FileEnd::Previous => {}
         }
         if self.close(player)? == Transfer::Stopped {
             return Ok(ExitCode::Interrupted);
@@ -186,7 +276,14 @@ impl Session<'_> {
     /// the file's own (not decoded from a lossy codec), so passing them unchanged is
     /// bit-perfect playback.
     fn open(&self, spec: PcmSpec, any_rate: bool, exact: bool) -> Result<Player> {
-        let player = Player::open(&self.options, spec, any_rate, self.stop)?;
+        let mut player = Player::open(&self.options, spec, any_rate, self.stop)?;
+        if !player.can_pause() {
+            player.enable_pause();
+            self.ui.note(format!(
+                "'{}' cannot pause: a pause drops what is queued and plays it again on resume",
+                self.options.device
+            ));
+        }
         let n = player.negotiated();
         self.ui.note(format!(
             "'{}': {}, {} Hz, {} channels, period {} frames, buffer {} frames",
@@ -216,11 +313,15 @@ impl Session<'_> {
 
     /// Plays out what `player` holds and closes it, counting its underruns.
     fn close(&mut self, player: Player) -> Result<Transfer> {
+        self.count_underruns(&player);
+        player.finish()
+    }
+
+    fn count_underruns(&mut self, player: &Player) {
         let counts = player.counts();
         self.underruns.xruns += counts.xruns;
         self.underruns.suspends += counts.suspends;
         self.underruns.lost += counts.lost;
-        player.finish()
     }
 
     /// Ctrl-C: drops what is buffered and says so in the exit code.
@@ -232,14 +333,16 @@ impl Session<'_> {
     }
 
     /// Plays one source; what `about` says goes on the status line, the title on the progress
-    /// line too.
-    fn play_one(
+    /// line too. Commands from the controls are acted on here: seeks (through `steer.reopen`
+    /// for a seek back), the meter, the keys' help, a tone's frequency (`steer.tuner`).
+    fn play_one<S: PcmSource>(
         &self,
         player: &mut Player,
-        source: &mut dyn PcmSource,
+        source: &mut S,
+        steer: Steer<S>,
         name: &str,
         about: &About,
-    ) -> Result<Transfer> {
+    ) -> Result<FileEnd> {
         let spec = source.spec();
         let limit = self.duration.map(|d| frames_in(d, spec.rate));
         let total = match (source.frames_left(), limit) {
@@ -257,15 +360,156 @@ impl Session<'_> {
             .as_deref()
             .map(|c| format!("{c}, "))
             .unwrap_or_default();
+        let keys_part = if self.controls.has_keys() {
+            "  (? for keys)"
+        } else {
+            ""
+        };
         self.ui.status(format!(
-            "Playing '{name}'{title_part}: {codec_part}{}{length}",
+            "Playing '{name}'{title_part}: {codec_part}{}{length}{keys_part}",
             spec.describe()
         ));
         let buffer_frames = player.negotiated().buffer_frames;
-        let mut display = Display::new(&self.ui, spec, total, buffer_frames, title);
-        let transfer = player.play(source, limit, &mut |played| display.update(played))?;
-        display.finish();
-        Ok(transfer)
+        // The bar runs over the whole file: a seek moves along it.
+        let whole = total.map(|t| t + steer.start_at);
+        let mut display = Display::new(&self.ui, spec, whole, buffer_frames, title);
+        display.status = Some(self.controls.status.clone());
+        display.tuner = steer.tuner.cloned();
+        display.seeked(steer.start_at);
+        let mode = match steer.tuner {
+            Some(_) => KeyMode::Tone,
+            None => KeyMode::Files,
+        };
+        // The next frame to read, counted from the start of the file; and frames played.
+        let mut position = steer.start_at;
+        let mut played_all = 0;
+        loop {
+            let left = limit.map(|limit| limit.saturating_sub(played_all));
+            let mut played = 0;
+            let base = position;
+            let ending = player.play_steered(source, left, Some(self.controls), &mut |p| {
+                played = p.frames;
+                display.update(base, p);
+            })?;
+            position += played;
+            played_all += played;
+            let command = match ending {
+                Ending::Transfer(transfer) => {
+                    display.finish();
+                    return Ok(FileEnd::Done(transfer));
+                }
+                Ending::Command(command) => command,
+            };
+            match command {
+                Command::Quit => return Ok(FileEnd::Quit),
+                Command::Next | Command::Previous if steer.tuner.is_some() => {}
+                Command::Next => {
+                    player.discard()?;
+                    return Ok(FileEnd::Next);
+                }
+                Command::Previous => {
+                    let heard = position.saturating_sub(player.unheard());
+                    if heard <= frames_in(RESTART_AFTER, spec.rate) {
+                        player.discard()?;
+                        return Ok(FileEnd::Previous);
+                    }
+                    let to = Seek::To(Duration::ZERO);
+                    self.seek(player, source, &steer, &mut position, to, &mut display)?;
+                }
+                Command::Seek(_) if steer.tuner.is_some() => {
+                    display.say("a tone has no position to seek to")
+                }
+                Command::Seek(to) => {
+                    self.seek(player, source, &steer, &mut position, to, &mut display)?
+                }
+                Command::Meter => display.toggle_meter(),
+                Command::Help => display.line(keys::help(mode)),
+                Command::Freq(retune) => match steer.tuner {
+                    Some(tuner) => self.retune(tuner, retune, spec.rate, &mut display),
+                    None => display.say("only a tone (--sine) has a frequency to change"),
+                },
+                Command::Invalid(message) => display.say(&message),
+                // Done by the player.
+                Command::Pause | Command::Resume | Command::Toggle => {}
+            }
+        }
+    }
+
+    /// Moves playback to `to`, exact to the frame: forward by skipping (through the file's
+    /// index where it has one, as --start does), back by opening the file again and skipping
+    /// from its start. What was queued and not yet heard is dropped, so the seek is heard at
+    /// once. `position` is the next frame to read, from the start of the file.
+    fn seek<S: PcmSource>(
+        &self,
+        player: &mut Player,
+        source: &mut S,
+        steer: &Steer<S>,
+        position: &mut u64,
+        to: Seek,
+        display: &mut Display,
+    ) -> Result<()> {
+        let rate = source.spec().rate;
+        let heard = position.saturating_sub(player.unheard());
+        let end = source.frames_left().map(|left| *position + left);
+        let target = match to {
+            Seek::By(seconds) => {
+                let by = frames_in(Duration::from_secs_f64(seconds.abs()), rate);
+                if seconds < 0.0 {
+                    heard.saturating_sub(by)
+                } else {
+                    heard.saturating_add(by)
+                }
+            }
+            Seek::To(time) => frames_in(time, rate),
+        };
+        let target = end.map_or(target, |end| target.min(end));
+        let reopen = match steer.reopen {
+            Some(reopen) => Some(reopen),
+            None if target < *position => {
+                display.say("standard input cannot seek back");
+                return Ok(());
+            }
+            None => None,
+        };
+        player.discard()?;
+        match reopen {
+            Some(reopen) if target < *position => {
+                *source = reopen()?;
+                *position = source.skip_frames(target)?;
+            }
+            _ => *position += source.skip_frames(target - *position)?,
+        }
+        display.seeked(*position);
+        display.note(&format!(
+            "seek from {} to {} (frame {})",
+            clock(frames_duration(heard, rate)),
+            clock(frames_duration(*position, rate)),
+            *position
+        ));
+        Ok(())
+    }
+
+    /// Retunes the tone, refusing (with one line; the tone plays on) a frequency it cannot
+    /// have at the device's rate.
+    fn retune(&self, tuner: &Tuner, retune: Retune, rate: u32, display: &mut Display) {
+        let current = tuner.target();
+        let hz = retune.apply(current);
+        if !(hz.is_finite() && hz > 0.0 && hz < f64::from(rate) / 2.0) {
+            display.say(&format!(
+                "{} Hz cannot be played at {rate} Hz: a tone must be above 0 and below {} Hz; \
+                 still {} Hz",
+                hz_text(hz),
+                rate / 2,
+                hz_text(current)
+            ));
+            return;
+        }
+        tuner.retune(hz);
+        display.note(&format!(
+            "retune from {} Hz to {} Hz",
+            hz_text(current),
+            hz_text(hz)
+        ));
     }
 
     /// The count of gaps after the one line each had: audible gaps are worth a line, terminal
@@ -295,6 +539,26 @@ impl Session<'_> {
     }
 }
 
+/// How one source can be steered: opened again (to seek back; not standard input), retuned
+/// (a tone), and where it started (`--start`, in frames).
+struct Steer<'s, S> {
+    reopen: Option<&'s dyn Fn() -> Result<S>>,
+    tuner: Option<&'s Arc<Tuner>>,
+    start_at: u64,
+}
+
+/// "440 Hz", "415.3 Hz": a frequency without needless decimals.
+fn hz_text(hz: f64) -> String {
+    if (hz - hz.round()).abs() < 0.05 {
+        format!("{hz:.0}")
+    } else {
+        format!("{hz:.1}")
+    }
+}
+
+/// How long a note stays on the status line.
+const NOTICE_TIME: Duration = Duration::from_secs(3);
+
 /// What the status line says about a file besides its layout: from a decoded file's tags and
 /// codec (nothing for WAV, AU, raw and tones).
 #[derive(Default)]
@@ -318,6 +582,17 @@ struct Display {
     last_draw: Option<Instant>,
     /// "Artist – Title" after the times, when the file's tags say.
     title: Option<String>,
+    /// What the controls say (paused, digits typed); a tone's frequency.
+    status: Option<Arc<Status>>,
+    tuner: Option<Arc<Tuner>>,
+    /// The meter is shown (`m` toggles it).
+    meter_shown: bool,
+    /// The first frame after the last seek: what is heard is never shown before it.
+    floor: u64,
+    /// A note for the status line, until it expires.
+    notice: Option<(String, Instant)>,
+    /// Whether the current pause has been noted (-v).
+    pause_noted: bool,
 }
 
 impl Display {
@@ -345,14 +620,35 @@ impl Display {
             in_flight: buffer_frames as u64,
             last_draw: None,
             title: title.map(str::to_string),
+            status: None,
+            tuner: None,
+            meter_shown: true,
+            floor: 0,
+            notice: None,
+            pause_noted: false,
         }
     }
 
-    fn update(&mut self, played: Played) {
+    /// `played` counts from `base`, a frame of the file.
+    fn update(&mut self, base: u64, played: Played) {
         for (gap, at) in played.gaps {
-            let position = frames_duration(*at, self.spec.rate);
+            let position = frames_duration(base + *at, self.spec.rate);
             self.ui
                 .warn(&self.bar, gap.describe(Direction::Playback, position));
+        }
+        let paused = self.status.as_ref().and_then(|s| s.paused());
+        match paused {
+            Some((unheard, emulated)) if !self.pause_noted => {
+                self.pause_noted = true;
+                let at = (base + played.frames).saturating_sub(unheard);
+                let how = if emulated { ", emulated" } else { "" };
+                self.note(&format!(
+                    "paused at {} (frame {at}{how})",
+                    clock(frames_duration(at, self.spec.rate))
+                ));
+            }
+            Some(_) => {}
+            None => self.pause_noted = false,
         }
         if !self.ui.live {
             return;
@@ -363,7 +659,9 @@ impl Display {
         }
         self.last_draw = Some(Instant::now());
         // Writes block while the device buffer is full: what is heard is a buffer behind.
-        let heard = played.frames.saturating_sub(self.in_flight);
+        let heard = (base + played.frames)
+            .saturating_sub(self.in_flight)
+            .max(self.floor);
         self.bar.set_position(heard);
         let elapsed = clock(frames_duration(heard, self.spec.rate));
         let times = match self.total {
@@ -374,11 +672,75 @@ impl Display {
             ),
             None => elapsed,
         };
-        match &self.title {
-            Some(title) => self.bar.set_message(format!("{times}  {title}")),
-            None => self.bar.set_message(times),
+        let mut message = times;
+        if let Some(tuner) = &self.tuner {
+            message.push_str(&format!("  {} Hz", hz_text(tuner.frequency())));
         }
-        self.bar.set_prefix(self.meter.take().unwrap_or_default());
+        if let Some(typed) = self.status.as_ref().and_then(|s| s.typing()) {
+            message.push_str(&format!("  new frequency: {typed}_ Hz (Enter)"));
+        }
+        if paused.is_some() {
+            message.push_str("  paused");
+        }
+        if self
+            .notice
+            .as_ref()
+            .is_some_and(|(_, at)| at.elapsed() >= NOTICE_TIME)
+        {
+            self.notice = None;
+        }
+        if let Some((text, _)) = &self.notice {
+            message.push_str(&format!("  {text}"));
+        }
+        if let Some(title) = &self.title {
+            message.push_str(&format!("  {title}"));
+        }
+        self.bar.set_message(message);
+        let meter = self.meter.take().unwrap_or_default();
+        self.bar.set_prefix(if self.meter_shown {
+            meter
+        } else {
+            String::new()
+        });
+    }
+
+    /// After a seek to `frame`: what is heard starts there.
+    fn seeked(&mut self, frame: u64) {
+        self.floor = frame;
+        self.last_draw = None;
+    }
+
+    fn toggle_meter(&mut self) {
+        self.meter_shown = !self.meter_shown;
+        self.last_draw = None;
+    }
+
+    /// A one-line note: on the status line for a few seconds when live, else on stderr.
+    fn say(&mut self, text: &str) {
+        if self.ui.live {
+            self.notice = Some((text.to_string(), Instant::now()));
+            self.last_draw = None;
+        } else if !self.ui.quiet {
+            eprintln!("alsatool: {text}");
+        }
+    }
+
+    /// A line above the bar (the keys' help), when live.
+    fn line(&self, text: &str) {
+        if self.ui.live {
+            self.bar.suspend(|| eprintln!("{text}"));
+        }
+    }
+
+    /// A `-v` note, above the bar when it is drawn.
+    fn note(&self, text: &str) {
+        if self.ui.verbose > 0 {
+            if self.bar.is_hidden() {
+                self.ui.note(text);
+            } else {
+                self.bar.suspend(|| self.ui.note(text));
+            }
+        }
     }
 
     fn finish(&self) {
