@@ -481,7 +481,7 @@ impl Session<'_> {
         }
         display.seeked(*position);
         display.note(&format!(
-            "seek from {} to {} (frame {})",
+            "seek from {} to {} (frame {heard} to frame {})",
             clock(frames_duration(heard, rate)),
             clock(frames_duration(*position, rate)),
             *position
