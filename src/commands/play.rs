@@ -50,7 +50,8 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
         .into());
     }
     let stop = StopFlag::install()?;
-    // Dropped last (declared first): whatever ends playing, the terminal is restored.
+    // Dropped when this returns, however playing ended (before main prints an error): the
+    // keys' raw mode is undone then.
     let mut controls = Controls::new();
     controls.watch_signals()?;
     if let Some(path) = &args.control {

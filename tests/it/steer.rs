@@ -258,6 +258,16 @@ fn size(path: &Path) -> u64 {
     fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// Waits until `path` has grown by `bytes` from now: played on, however slow the machine.
+fn wait_growth(path: &Path, bytes: u64) {
+    let target = size(path) + bytes;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while size(path) < target {
+        assert!(Instant::now() < deadline, "playback does not go on");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Pauses with space and resumes, on a terminal: "paused" is shown once the pause took effect,
 /// nothing flows while paused, and playback goes on where it was heard. `vars`: the
 /// environment (ALSATOOL_EMULATE_PAUSE for the device that cannot pause).
@@ -379,7 +389,26 @@ fn n_skips_p_goes_back_and_q_quits_the_rest() {
         assert!(Instant::now() < deadline, "{:?}", term.text());
         std::thread::sleep(Duration::from_millis(20));
     }
-    std::thread::sleep(Duration::from_millis(500));
+    // ? shows the keys; m hides the meter and shows it again.
+    term.send("?");
+    term.wait_for("keys: space pause/resume");
+    term.wait_for("dBFS");
+    term.send("m");
+    std::thread::sleep(Duration::from_millis(300));
+    let hidden_from = term.text().len();
+    std::thread::sleep(Duration::from_millis(600));
+    let since = term.text()[hidden_from..].to_string();
+    assert!(
+        since.contains(" / 0:03") && !since.contains("dBFS"),
+        "m hides the meter: {since:?}"
+    );
+    term.send("m");
+    let shown_from = term.text().len();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !term.text()[shown_from..].contains("dBFS") {
+        assert!(Instant::now() < deadline, "m again shows the meter");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let quit = Instant::now();
     term.send("q");
     let status = term.wait();
@@ -631,7 +660,8 @@ fn a_tone_retuned_through_the_pipe_switches_without_a_click_and_refuses_too_high
     std::thread::sleep(Duration::from_millis(700));
     control(&ctl, "freq 30000");
     control(&ctl, "freq 1000");
-    std::thread::sleep(Duration::from_millis(900));
+    // A second of the tone (mono float) past what was queued when it was retuned.
+    wait_growth(&out, 2 * u64::from(RATE) * 4);
     assert!(child.try_wait().unwrap().is_none(), "the tone plays on");
     control(&ctl, "quit");
     let status = wait_for_exit(&mut child, Duration::from_secs(10)).expect("quit");
@@ -658,7 +688,7 @@ fn tone_keys_retune_by_semitones_and_typed_frequencies() {
     std::thread::sleep(Duration::from_millis(500));
     term.send("880\r");
     term.wait_for("880 Hz");
-    std::thread::sleep(Duration::from_millis(500));
+    wait_growth(&out, 2 * u64::from(RATE) * 4);
     term.send("q");
     let status = term.wait();
     assert!(status.success(), "{status}: {:?}", term.text());
@@ -695,4 +725,77 @@ fn a_pipe_stays_the_audio_input_with_a_terminal_around() {
     assert!(fs::read(&out).unwrap() == src);
     let run = env.run(&["play", "-d", "null", "--loop", "2", "-"]);
     run.fails_with(&["--loop cannot play standard input"]);
+}
+
+#[test]
+fn loop_plays_the_list_again_and_ends_a_list_that_never_plays() {
+    let env = TestEnv::new();
+    let a = noise_wav(&env, "a.wav", 0.1, 41);
+    let b = noise_wav(&env, "b.wav", 0.1, 42);
+    let out = env.path("out.raw");
+    let device = crate::util::file_pcm(&out);
+    env.run(&["play", "-d", &device, "--loop", "3", "a.wav", "b.wav"])
+        .success();
+    let once = [a.clone(), b.clone()].concat();
+    assert!(
+        fs::read(&out).unwrap() == once.repeat(3),
+        "a b, three times"
+    );
+    // Files that all fail: one pass, not forever.
+    write_file(&env.path("bad.wav"), b"RIFF....WAVEjunk");
+    let run = env.run(&["play", "-d", "null", "--loop", "inf", "bad.wav"]);
+    run.code_is(1);
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
+}
+
+#[test]
+fn standard_input_cannot_seek_back_and_says_so_in_one_line() {
+    let pulse = Pulse::start();
+    let (env, out) = paced_env(&pulse);
+    let src = noise(4 * RATE as usize * FRAME, 51);
+    let ctl = env.path("ctl");
+    let ctl_text = ctl.display().to_string();
+    let mut child = env.spawn(
+        &[
+            "-v",
+            "play",
+            "-d",
+            "paced",
+            "--control",
+            &ctl_text,
+            "-t",
+            "raw",
+            "-f",
+            "S16_LE",
+            "-c",
+            "2",
+            "-r",
+            "48000",
+            "-",
+        ],
+        Stdio::piped(),
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    let data = src.clone();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    std::thread::sleep(Duration::from_millis(1200));
+    control(&ctl, "seek -10");
+    control(&ctl, "seek +1");
+    let status = wait_for_exit(&mut child, Duration::from_secs(20)).expect("end");
+    writer.join().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{status}: {stderr}");
+    assert_eq!(
+        stderr.matches("standard input cannot seek back").count(),
+        1,
+        "{stderr}"
+    );
+    // Forward it can: by reading past the second.
+    let found = seeks(&stderr);
+    assert_eq!(found.len(), 1, "{stderr}");
+    assert_eq!(found[0].1 - found[0].0, u64::from(RATE));
+    assert_runs(&fs::read(&out).unwrap(), &src, &[found[0].1]);
 }
