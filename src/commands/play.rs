@@ -164,8 +164,11 @@ impl Session<'_> {
                     Err(e) => return Err(e.context(label)),
                 }
             }
+            // Paused stays paused into the next file, on a device opened again too.
+            let mut holding = false;
             if player.as_ref().is_some_and(|p| !p.accepts(spec)) {
                 if let Some(previous) = player.take() {
+                    holding = previous.is_holding();
                     if self.close(previous)? == Transfer::Stopped {
                         return Ok(ExitCode::Interrupted);
                     }
@@ -173,10 +176,13 @@ impl Session<'_> {
             }
             let active = match &mut player {
                 Some(p) => p,
-                None => player.insert(
-                    self.open(spec, false, source.is_exact())
-                        .with_context(|| label.clone())?,
-                ),
+                None => {
+                    let mut opened = self
+                        .open(spec, false, source.is_exact())
+                        .with_context(|| label.clone())?;
+                    opened.hold(holding);
+                    player.insert(opened)
+                }
             };
             let about = About {
                 title: source.tags().and_then(|tags| tags.display()),
@@ -594,6 +600,8 @@ struct Display {
     notice: Option<(String, Instant)>,
     /// Whether the current pause has been noted (-v).
     pause_noted: bool,
+    /// The frame last shown as heard.
+    heard: u64,
 }
 
 impl Display {
@@ -627,6 +635,7 @@ impl Display {
             floor: 0,
             notice: None,
             pause_noted: false,
+            heard: 0,
         }
     }
 
@@ -663,6 +672,15 @@ impl Display {
         let heard = (base + played.frames)
             .saturating_sub(self.in_flight)
             .max(self.floor);
+        let meter = self.meter.take().unwrap_or_default();
+        self.draw(heard, Some(meter));
+    }
+
+    /// Draws the bar at `heard` with the meter's new text, if any (else the meter stays as it
+    /// was, or hidden). Called between writes, and at once for a key (which must show even
+    /// while the device takes its time to start).
+    fn draw(&mut self, heard: u64, meter: Option<String>) {
+        self.heard = heard;
         self.bar.set_position(heard);
         let elapsed = clock(frames_duration(heard, self.spec.rate));
         let times = match self.total {
@@ -680,7 +698,7 @@ impl Display {
         if let Some(typed) = self.status.as_ref().and_then(|s| s.typing()) {
             message.push_str(&format!("  new frequency: {typed}_ Hz (Enter)"));
         }
-        if paused.is_some() {
+        if self.status.as_ref().is_some_and(|s| s.paused().is_some()) {
             message.push_str("  paused");
         }
         if self
@@ -697,12 +715,11 @@ impl Display {
             message.push_str(&format!("  {title}"));
         }
         self.bar.set_message(message);
-        let meter = self.meter.take().unwrap_or_default();
-        self.bar.set_prefix(if self.meter_shown {
-            meter
-        } else {
-            String::new()
-        });
+        match (self.meter_shown, meter) {
+            (true, Some(meter)) => self.bar.set_prefix(meter),
+            (true, None) => {}
+            (false, _) => self.bar.set_prefix(String::new()),
+        }
     }
 
     /// After a seek to `frame`: what is heard starts there.
@@ -714,6 +731,9 @@ impl Display {
     fn toggle_meter(&mut self) {
         self.meter_shown = !self.meter_shown;
         self.last_draw = None;
+        if self.ui.live {
+            self.draw(self.heard, None);
+        }
     }
 
     /// A one-line note: on the status line for a few seconds when live, else on stderr.
@@ -721,6 +741,7 @@ impl Display {
         if self.ui.live {
             self.notice = Some((text.to_string(), Instant::now()));
             self.last_draw = None;
+            self.draw(self.heard, None);
         } else if !self.ui.quiet {
             eprintln!("alsatool: {text}");
         }

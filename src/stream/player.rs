@@ -267,6 +267,11 @@ impl Player {
         self.holding
     }
 
+    /// Starts paused (`true`): a player opened while playback was paused.
+    pub fn hold(&mut self, holding: bool) {
+        self.holding = holding;
+    }
+
     /// Whether the device pauses itself (else pausing drops what is queued and writes it again).
     pub fn can_pause(&self) -> bool {
         self.stream.can_pause()
