@@ -66,6 +66,8 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('--sine', '--sine', [CompletionResultType]::ParameterName, 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start this far into each file: seconds or [h:]m:s')
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'Read commands from this named pipe (made if missing), one a line: pause, resume, toggle, seek +10, seek -10, seek 1:30, next, previous, quit, meter, freq 1000')
+            [CompletionResult]::new('--loop', '--loop', [CompletionResultType]::ParameterName, 'Play the file list N times over, or endlessly (inf)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')

@@ -551,7 +551,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__play)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --sine --duration --start --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --sine --duration --start --control --loop --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,6 +614,14 @@ _alsatool() {
                     return 0
                     ;;
                 --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --loop)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -61,6 +61,8 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand --sine 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)'
             cand --duration 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)'
             cand --start 'Start this far into each file: seconds or [h:]m:s'
+            cand --control 'Read commands from this named pipe (made if missing), one a line: pause, resume, toggle, seek +10, seek -10, seek 1:30, next, previous, quit, meter, freq 1000'
+            cand --loop 'Play the file list N times over, or endlessly (inf)'
             cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
             cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
             cand -q 'Show no progress bars or meters; only errors'

@@ -53,6 +53,8 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l period-time -
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l sine -d 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l duration -d 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l start -d 'Start this far into each file: seconds or [h:]m:s' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l control -d 'Read commands from this named pipe (made if missing), one a line: pause, resume, toggle, seek +10, seek -10, seek 1:30, next, previous, quit, meter, freq 1000' -r -F
+complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l loop -d 'Play the file list N times over, or endlessly (inf)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -214,6 +214,32 @@ pub struct PlayArgs {
     /// Start this far into each file: seconds or [h:]m:s.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub start: Option<Duration>,
+
+    /// Read commands from this named pipe (made if missing), one a line: pause, resume,
+    /// toggle, seek +10, seek -10, seek 1:30, next, previous, quit, meter, freq 1000.
+    #[arg(long, value_name = "FIFO")]
+    pub control: Option<PathBuf>,
+
+    /// Play the file list N times over, or endlessly (inf).
+    #[arg(long = "loop", value_name = "N|inf", value_parser = parse_loop, conflicts_with = "sine")]
+    pub loop_count: Option<Passes>,
+}
+
+/// How many times `--loop` plays the list: `None` is endlessly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Passes(pub Option<u64>);
+
+/// Parses `--loop`: a count of 1 or more, or `inf`.
+pub fn parse_loop(text: &str) -> Result<Passes, String> {
+    match text.trim() {
+        "inf" | "infinite" => Ok(Passes(None)),
+        n => match n.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Passes(Some(n))),
+            _ => Err(format!(
+                "'{text}' is not a count; give how many times to play the list (2) or inf"
+            )),
+        },
+    }
 }
 
 /// Record from a capture device to a WAV or raw file.
@@ -559,6 +585,14 @@ mod tests {
         assert!(parse_time("1:2:3:4").is_err());
         assert!(parse_time("NaN").is_err());
         assert!(parse_time("inf").is_err());
+    }
+
+    #[test]
+    fn loops() {
+        assert_eq!(parse_loop("3"), Ok(Passes(Some(3))));
+        assert_eq!(parse_loop("inf"), Ok(Passes(None)));
+        assert!(parse_loop("0").is_err());
+        assert!(parse_loop("x").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //!   xruns and the stop flag), capabilities, cards;
 //! - [`stream`]: the per-period loops: [`stream::player`], [`stream::capture`] and
 //!   [`stream::recorder`], with the [`stream::source::PcmSource`] they play and the meter;
+//!   [`stream::control`] and [`stream::keys`] steer playback (pause, seek, skip, retune);
 //! - [`input`]: what play reads (files, pipes, decoders); [`container`]: WAV and AU headers;
 //! - [`output`]: recordings that stay valid whatever ends them; [`mixer`]: mixer controls;
 //! - [`progress`]: bars, notes and warnings on stderr; [`signals`]: Ctrl-C and friends;

@@ -4,7 +4,12 @@
 //!
 //! Every gap is kept as a [`Gap`] with where it happened and about how long it was, for the
 //! stream loops to report: an audible gap or lost audio is worth a line, terminal or not.
+//!
+//! Playback can also pause, resume and cut what is queued ([`PcmStream::pause`],
+//! [`PcmStream::resume`], [`PcmStream::discard`]): `snd_pcm_pause` where the device can pause,
+//! otherwise emulated from a copy of what is still queued, so that nothing is skipped or repeated.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use alsa::pcm::{State, PCM};
@@ -91,6 +96,35 @@ pub struct PcmStream {
     queued_after_io: u64,
     counts: XrunCount,
     gaps: Vec<Gap>,
+    /// Whether the device pauses itself (`snd_pcm_pause`); otherwise a pause is emulated.
+    can_pause: bool,
+    /// For an emulated pause: the last buffer's worth of bytes written, kept only once
+    /// [`PcmStream::keep_queued`] asked for it (a copy of every byte costs a pass-through).
+    history: Option<VecDeque<u8>>,
+    /// What a pause took back from the device and a resume writes again.
+    paused: Option<Paused>,
+}
+
+/// How a playback stream is paused.
+#[derive(Debug)]
+enum Paused {
+    /// Paused by the device (`snd_pcm_pause`), or before it started (nothing was playing).
+    Device,
+    /// Not playing and not started yet: nothing to do to pause or resume.
+    NotStarted,
+    /// Dropped: these bytes were queued but not heard, and are written again on resume.
+    Dropped(Vec<u8>),
+}
+
+/// How a pause was done, for `-v`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PauseKind {
+    /// The device paused (`snd_pcm_pause`).
+    Device,
+    /// The device cannot pause: what was queued was dropped and kept, to be written again.
+    Emulated,
+    /// Playback had not started yet.
+    NotStarted,
 }
 
 impl PcmStream {
@@ -103,6 +137,10 @@ impl PcmStream {
     ) -> Result<PcmStream> {
         let pcm = open_pcm(device, direction)?;
         let negotiated = negotiate::configure(&pcm, device, direction, request)?;
+        // ALSATOOL_EMULATE_PAUSE: for a driver that says it pauses and does not do it well,
+        // and for the tests, which have no device that cannot pause.
+        let can_pause = pcm.hw_params_current().is_ok_and(|hw| hw.can_pause())
+            && std::env::var_os("ALSATOOL_EMULATE_PAUSE").is_none();
         Ok(PcmStream {
             pcm,
             device: device.to_string(),
@@ -114,7 +152,142 @@ impl PcmStream {
             queued_after_io: 0,
             counts: XrunCount::default(),
             gaps: Vec::new(),
+            can_pause,
+            history: None,
+            paused: None,
         })
+    }
+
+    /// Whether the device pauses itself; when not, [`PcmStream::pause`] emulates it.
+    pub fn can_pause(&self) -> bool {
+        self.can_pause
+    }
+
+    /// Keeps a copy of what is queued, so that a pause of a device that cannot pause loses
+    /// nothing. Only needed (and only done) where the device cannot pause.
+    pub fn keep_queued(&mut self) {
+        if !self.can_pause && self.history.is_none() {
+            let bytes = self.negotiated.buffer_frames * self.negotiated.bytes_per_frame();
+            self.history = Some(VecDeque::with_capacity(bytes));
+        }
+    }
+
+    /// Frames written but not yet heard (the device's delay), at most what was written.
+    pub fn unheard(&self) -> u64 {
+        match self.pcm.state() {
+            State::Running | State::Prepared | State::Paused | State::Draining => {
+                let delay = self.pcm.delay().unwrap_or(0).max(0) as u64;
+                delay.min(self.negotiated.buffer_frames as u64)
+            }
+            _ => 0,
+        }
+    }
+
+    /// Pauses playback: the device pauses where it can, otherwise what is queued and not yet
+    /// heard is dropped and kept to be written again on resume. Returns once the pause took
+    /// effect.
+    pub fn pause(&mut self) -> Result<PauseKind> {
+        if self.paused.is_some() {
+            return Ok(self.pause_kind());
+        }
+        let state = self.pcm.state();
+        if state == State::Prepared && self.pcm.delay().unwrap_or(0) <= 0 {
+            self.paused = Some(Paused::NotStarted);
+            return Ok(PauseKind::NotStarted);
+        }
+        if self.can_pause && matches!(state, State::Running | State::Prepared) {
+            // A prepared stream with data queued has not started (its buffer is not full yet):
+            // start it so that it can be paused, rather than leave it to start by itself.
+            if state == State::Prepared {
+                let _ = self.pcm.start();
+            }
+            if self.pcm.pause(true).is_ok() {
+                self.paused = Some(Paused::Device);
+                return Ok(PauseKind::Device);
+            }
+            // The device said it could pause and then did not: emulate it.
+        }
+        let queued = self.take_queued()?;
+        self.paused = Some(Paused::Dropped(queued));
+        Ok(PauseKind::Emulated)
+    }
+
+    fn pause_kind(&self) -> PauseKind {
+        match self.paused {
+            Some(Paused::Dropped(_)) => PauseKind::Emulated,
+            Some(Paused::NotStarted) => PauseKind::NotStarted,
+            _ => PauseKind::Device,
+        }
+    }
+
+    /// Whether playback is paused.
+    pub fn is_paused(&self) -> bool {
+        self.paused.is_some()
+    }
+
+    /// Resumes a paused playback where it was heard: the device goes on, or the bytes a pause
+    /// took back are written again.
+    pub fn resume(&mut self) -> Result<Transfer> {
+        let Some(paused) = self.paused.take() else {
+            return Ok(Transfer::Complete);
+        };
+        // The pause is no gap: an underrun's length counts from now.
+        self.last_io = Instant::now();
+        match paused {
+            Paused::NotStarted => Ok(Transfer::Complete),
+            Paused::Device => {
+                if self.pcm.state() == State::Paused {
+                    if let Err(e) = self.pcm.pause(false) {
+                        // A device that lost its state while paused (a suspend): recover; what
+                        // was queued is lost, which recovery reports as a gap.
+                        self.recover(e)?;
+                    }
+                }
+                Ok(Transfer::Complete)
+            }
+            Paused::Dropped(bytes) => self.write(&bytes),
+        }
+    }
+
+    /// Cuts playback short: drops what is queued and not yet heard and makes the device ready
+    /// for what comes next (a seek, the next file). Returns how many frames were dropped.
+    pub fn discard(&mut self) -> Result<u64> {
+        let frame = self.negotiated.bytes_per_frame().max(1) as u64;
+        let dropped = match self.paused.take() {
+            // Dropped already, by the pause.
+            Some(Paused::Dropped(bytes)) => bytes.len() as u64 / frame,
+            _ => self.take_queued()?.len() as u64 / frame,
+        };
+        Ok(dropped)
+    }
+
+    /// Drops what the device holds and prepares it again; returns the bytes that were queued
+    /// and not yet heard, where a copy was kept (else as many zero bytes, only their count
+    /// matters).
+    fn take_queued(&mut self) -> Result<Vec<u8>> {
+        let frame = self.negotiated.bytes_per_frame();
+        let unheard = self.unheard() as usize;
+        let queued = match &mut self.history {
+            Some(history) => {
+                let bytes = (unheard * frame).min(history.len());
+                let from = history.len() - bytes;
+                let queued: Vec<u8> = history.range(from..).copied().collect();
+                history.clear();
+                queued
+            }
+            None => vec![0; unheard * frame],
+        };
+        let _ = self.pcm.drop();
+        self.pcm.prepare().map_err(|e| {
+            anyhow!(
+                "'{}': cannot prepare the device again: {}",
+                self.device.escape_debug(),
+                alsa_error_text(&e)
+            )
+        })?;
+        self.last_io = Instant::now();
+        self.queued_after_io = 0;
+        Ok(queued)
     }
 
     /// Whether the stop flag this stream obeys is raised.
@@ -170,6 +343,11 @@ impl PcmStream {
             let written = self.pcm.io_bytes().writei(&bytes[done..end]);
             match written {
                 Ok(frames) => {
+                    if let Some(history) = &mut self.history {
+                        remember(history, &bytes[done..done + frames * frame], {
+                            self.negotiated.buffer_frames * frame
+                        });
+                    }
                     done += frames * frame;
                     self.frames += frames as u64;
                     self.last_io = Instant::now();
@@ -356,9 +534,27 @@ impl PcmStream {
     }
 }
 
+/// Appends `bytes` to `history`, keeping at most the last `keep` bytes.
+fn remember(history: &mut VecDeque<u8>, bytes: &[u8], keep: usize) {
+    let bytes = &bytes[bytes.len().saturating_sub(keep)..];
+    let excess = (history.len() + bytes.len()).saturating_sub(keep);
+    history.drain(..excess.min(history.len()));
+    history.extend(bytes);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_history_keeps_the_last_bytes() {
+        let mut history = VecDeque::new();
+        remember(&mut history, &[1, 2, 3], 4);
+        remember(&mut history, &[4, 5], 4);
+        assert_eq!(history.iter().copied().collect::<Vec<_>>(), [2, 3, 4, 5]);
+        remember(&mut history, &[6, 7, 8, 9, 10, 11], 4);
+        assert_eq!(history.iter().copied().collect::<Vec<_>>(), [8, 9, 10, 11]);
+    }
 
     #[test]
     fn gaps_say_where_and_how_long() {

@@ -5,16 +5,21 @@
 //!
 //! Where no conversion is needed the source's bytes go to the device as they are: no
 //! per-sample work at all.
+//!
+//! With [`Controls`], the loop checks them once per period: pause and resume happen here (the
+//! device pauses, or the pause is emulated by [`PcmStream`]); every other command ends the
+//! loop for the caller to act on ([`Ending::Command`]).
 
 use anyhow::{bail, Result};
 
 use crate::device::negotiate::{Negotiated, Request};
-use crate::device::pcm_io::{Gap, PcmStream, Transfer, XrunCount};
+use crate::device::pcm_io::{Gap, PauseKind, PcmStream, Transfer, XrunCount};
 use crate::device::Direction;
 use crate::input::Stopped;
 use crate::sample::convert::Conversion;
 use crate::signals::StopFlag;
 use crate::spec::{PartialSpec, PcmSpec};
+use crate::stream::control::{Command, Controls};
 use crate::stream::source::PcmSource;
 
 /// Which device, and how large a buffer.
@@ -30,6 +35,9 @@ pub struct DeviceOptions {
 /// moves along at low data rates. A conversion's output is held to the same upper bound.
 const MIN_READ_BYTES: usize = 4 * 1024;
 const MAX_READ_BYTES: usize = 128 * 1024;
+
+/// While paused, how often the stop flag is checked and the display redrawn.
+const PAUSED_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What the caller sees after each piece is written.
 pub struct Played<'a> {
@@ -50,6 +58,17 @@ pub struct Player {
     conversion: Option<Conversion>,
     read_buf: Vec<u8>,
     convert_buf: Vec<u8>,
+    /// Paused by a command: stays paused across a seek or into the next file until resumed.
+    holding: bool,
+}
+
+/// How [`Player::play_steered`] ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ending {
+    /// The source ended, the limit was reached, or the stop flag was raised.
+    Transfer(Transfer),
+    /// A command for the caller (seek, next, quit, …); what is queued is still queued.
+    Command(Command),
 }
 
 impl Player {
@@ -92,6 +111,7 @@ impl Player {
             conversion,
             read_buf: vec![0; read_len],
             convert_buf: Vec::new(),
+            holding: false,
         })
     }
 
@@ -123,21 +143,45 @@ impl Player {
         limit: Option<u64>,
         on_played: &mut dyn FnMut(Played),
     ) -> Result<Transfer> {
+        match self.play_steered(source, limit, None, on_played)? {
+            Ending::Transfer(transfer) => Ok(transfer),
+            // Commands come only from controls, and there are none.
+            Ending::Command(_) => Ok(Transfer::Complete),
+        }
+    }
+
+    /// [`Player::play`], steered by `controls` when given: they are read once per period;
+    /// pause and resume are done here, any other command ends the loop and is returned. While
+    /// paused, `on_played` is called with no bytes a few times a second (to redraw).
+    pub fn play_steered(
+        &mut self,
+        source: &mut dyn PcmSource,
+        limit: Option<u64>,
+        controls: Option<&Controls>,
+        on_played: &mut dyn FnMut(Played),
+    ) -> Result<Ending> {
         let frame = self.source.bytes_per_frame() as u64;
         let device_start = self.stream.frames();
         let mut played: u64 = 0;
         let mut buf = std::mem::take(&mut self.read_buf);
         let result = loop {
+            if let Some(controls) = controls {
+                match self.obey(controls, played, on_played) {
+                    Ok(None) => {}
+                    Ok(Some(ending)) => break Ok(ending),
+                    Err(e) => break Err(e),
+                }
+            }
             let left = limit.map_or(u64::MAX, |limit| limit.saturating_sub(played));
             let want = (buf.len() as u64).min(left.saturating_mul(frame)) as usize;
             if want == 0 {
-                break Ok(Transfer::Complete);
+                break Ok(Ending::Transfer(Transfer::Complete));
             }
             let n = match source.read_frames(&mut buf[..want]) {
-                Ok(0) => break Ok(Transfer::Complete),
+                Ok(0) => break Ok(Ending::Transfer(Transfer::Complete)),
                 Ok(n) => n,
                 // A read of a pipe or terminal gives up when stopped.
-                Err(e) if e.is::<Stopped>() => break Ok(Transfer::Stopped),
+                Err(e) if e.is::<Stopped>() => break Ok(Ending::Transfer(Transfer::Stopped)),
                 Err(e) => break Err(e),
             };
             let transfer = match &self.conversion {
@@ -165,11 +209,89 @@ impl Player {
                 gaps: &gaps,
             });
             if transfer == Transfer::Stopped {
-                break Ok(Transfer::Stopped);
+                break Ok(Ending::Transfer(Transfer::Stopped));
             }
         };
         self.read_buf = buf;
         result
+    }
+
+    /// Acts on the commands waiting, and waits while paused. `Some` when the loop is to end.
+    fn obey(
+        &mut self,
+        controls: &Controls,
+        played: u64,
+        on_played: &mut dyn FnMut(Played),
+    ) -> Result<Option<Ending>> {
+        let mut next = controls.try_recv();
+        loop {
+            match next {
+                Some(Command::Pause) => self.holding = true,
+                Some(Command::Resume) => self.holding = false,
+                Some(Command::Toggle) => self.holding = !self.holding,
+                Some(other) => return Ok(Some(Ending::Command(other))),
+                None if !self.holding => break,
+                None => {}
+            }
+            if self.holding && !self.stream.is_paused() {
+                let unheard = self.stream.unheard();
+                let kind = self.stream.pause()?;
+                // Only now does the status say "paused": the pause took effect.
+                controls
+                    .status
+                    .set_paused(Some((unheard, kind == PauseKind::Emulated)));
+            } else if !self.holding && self.stream.is_paused() {
+                controls.status.set_paused(None);
+                if self.stream.resume()? == Transfer::Stopped {
+                    return Ok(Some(Ending::Transfer(Transfer::Stopped)));
+                }
+            }
+            if !self.holding {
+                next = controls.try_recv();
+                continue;
+            }
+            if self.stream.stopped() {
+                return Ok(Some(Ending::Transfer(Transfer::Stopped)));
+            }
+            on_played(Played {
+                bytes: &[],
+                frames: played,
+                gaps: &[],
+            });
+            next = controls.recv_timeout(PAUSED_POLL);
+        }
+        Ok(None)
+    }
+
+    /// Whether playback is paused by a command (and stays so across seeks and files).
+    pub fn is_holding(&self) -> bool {
+        self.holding
+    }
+
+    /// Starts paused (`true`): a player opened while playback was paused.
+    pub fn hold(&mut self, holding: bool) {
+        self.holding = holding;
+    }
+
+    /// Whether the device pauses itself (else pausing drops what is queued and writes it again).
+    pub fn can_pause(&self) -> bool {
+        self.stream.can_pause()
+    }
+
+    /// Readies pausing for a device that cannot pause: keeps a copy of what is queued.
+    pub fn enable_pause(&mut self) {
+        self.stream.keep_queued();
+    }
+
+    /// Frames written and not yet heard.
+    pub fn unheard(&self) -> u64 {
+        self.stream.unheard()
+    }
+
+    /// Drops what is queued and not yet heard (a seek, the next file), so that what is written
+    /// next is heard at once; returns how many frames were dropped.
+    pub fn discard(&mut self) -> Result<u64> {
+        self.stream.discard()
     }
 
     /// Plays out what is buffered and closes the device (a stop cuts it short).

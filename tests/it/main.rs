@@ -16,4 +16,5 @@ mod play;
 mod record;
 mod recording_files;
 mod speakers;
+mod steer;
 mod stream;
