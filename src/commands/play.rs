@@ -22,7 +22,7 @@ use crate::sample::format::SampleFormat;
 use crate::signals::StopFlag;
 use crate::spec::{frames_duration, frames_in, PartialSpec, PcmSpec};
 use crate::stream::control::{Controls, Playlist, Status};
-use crate::stream::keys::KeyMode;
+use crate::stream::keys::{KeyMode, Keys};
 use crate::stream::meter::{Meter, REDRAW};
 use crate::stream::player::{DeviceOptions, Ending, Played, Player};
 use crate::stream::source::PcmSource;
@@ -67,7 +67,14 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
             Some(_) => KeyMode::Tone,
             None => KeyMode::Files,
         };
-        controls.watch_keys(mode, &stop)?;
+        if let Some(keys) = Keys::start(
+            mode,
+            controls.sender(),
+            controls.status.clone(),
+            stop.clone(),
+        )? {
+            controls.keep_keys(Box::new(keys));
+        }
     }
     let mut session = Session {
         options,

@@ -18,7 +18,7 @@ use crate::progress::Ui;
 use crate::sample::format::SampleFormat;
 use crate::signals::StopFlag;
 use crate::spec::{PartialSpec, PcmSpec};
-use crate::stream::speaker_test::{Control, Listener, Outcome, Plan, Played, SpeakerTest};
+use crate::stream::speaker_test::{Control, Listener, Outcome, Plan, Segment, SpeakerTest};
 use crate::stream::speaker_view::{layout, Screen};
 
 /// On a terminal, a short buffer, so that what is heard is what the layout shows and a key is
@@ -242,7 +242,7 @@ impl Report {
         spec: &PcmSpec,
         map: &ChannelMap,
         plan: &Plan,
-        played: &[Played],
+        played: &[Segment],
         outcome: Outcome,
     ) -> Report {
         let describe = |channel: usize| {

@@ -1,9 +1,9 @@
 //! Steering playback while it runs: the commands (pause, seek, next, a tone's frequency, …) and
-//! where they come from — keys on a terminal ([`super::keys`]), SIGUSR1 and SIGUSR2, and a named
+//! where they come from — keys on a terminal (`stream::keys`), SIGUSR1 and SIGUSR2, and a named
 //! pipe (`--control FIFO`) — all feeding one channel, which the player reads once a period.
 //!
 //! The sources only send; what a command does is decided where it is received: pause and
-//! resume by the player ([`super::player`]), the rest by `play`, which knows the files.
+//! resume by the player (`stream::player`), the rest by `play`, which knows the files.
 
 use std::fs::File;
 use std::io::Read;
@@ -18,10 +18,8 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 
-use super::keys::{KeyMode, Keys};
 use crate::cli::parse_time;
 use crate::error_text::io_error_text;
-use crate::signals::StopFlag;
 
 /// One thing to do to the playback.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,7 +177,8 @@ pub struct Controls {
     pub status: Arc<Status>,
     /// Raised on drop: the source threads end.
     done: Arc<AtomicBool>,
-    keys: Option<Keys>,
+    /// The terminal's key reader, which restores the terminal when dropped.
+    keys: Option<Box<dyn Send>>,
     fifo: Option<Fifo>,
     signals: Option<JoinHandle<()>>,
 }
@@ -225,13 +224,11 @@ impl Controls {
         self.keys.is_some()
     }
 
-    /// Reads keys when standard input is a terminal (the caller makes sure it is not the
-    /// audio input); does nothing otherwise. The terminal is in raw mode until this is dropped.
-    pub fn watch_keys(&mut self, mode: KeyMode, stop: &StopFlag) -> Result<()> {
-        if self.keys.is_none() {
-            self.keys = Keys::start(mode, self.tx.clone(), self.status.clone(), stop.clone())?;
-        }
-        Ok(())
+    /// Keeps the key reader (`stream::keys::Keys`, started with [`Controls::sender`] and
+    /// [`Controls::status`]) for as long as the controls live: the terminal is in raw mode
+    /// until then.
+    pub fn keep_keys(&mut self, keys: Box<dyn Send>) {
+        self.keys = Some(keys);
     }
 
     /// SIGUSR1 toggles pause, SIGUSR2 skips to the next file. The handlers (libc `sigaction`)

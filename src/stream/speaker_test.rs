@@ -100,7 +100,7 @@ pub enum Outcome {
 
 /// One segment that was played.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Played {
+pub struct Segment {
     pub channel: usize,
     /// 1-based pass through the order.
     pub pass: u32,
@@ -280,7 +280,7 @@ fn fade(i: u64, length: u64) -> f64 {
 
 /// How a segment ended.
 enum SegmentEnd {
-    Played,
+    Complete,
     Control(Control),
     Stopped,
 }
@@ -348,7 +348,7 @@ impl<'a> SpeakerTest<'a> {
     pub fn run(
         &mut self,
         listener: &mut dyn Listener,
-        played: &mut Vec<Played>,
+        played: &mut Vec<Segment>,
     ) -> Result<Outcome> {
         let n = self.plan.order.len() as u64;
         if n == 0 {
@@ -364,21 +364,21 @@ impl<'a> SpeakerTest<'a> {
             let pass = u32::try_from(step / n + 1).unwrap_or(u32::MAX);
             listener.starting(channel, pass);
             let end = self.segment(channel, listener)?;
-            played.push(Played {
+            played.push(Segment {
                 channel,
                 pass,
-                complete: matches!(end, SegmentEnd::Played),
+                complete: matches!(end, SegmentEnd::Complete),
             });
             let control = match end {
                 SegmentEnd::Stopped => return Ok(Outcome::Interrupted),
                 SegmentEnd::Control(control) => Some(control),
                 // A pause before the next channel (none after the last), in which a key
                 // still refers to the channel just played.
-                SegmentEnd::Played if total.is_some_and(|t| step + 1 >= t) => None,
-                SegmentEnd::Played => match self.silence(self.gap_frames, listener)? {
+                SegmentEnd::Complete if total.is_some_and(|t| step + 1 >= t) => None,
+                SegmentEnd::Complete => match self.silence(self.gap_frames, listener)? {
                     SegmentEnd::Stopped => return Ok(Outcome::Interrupted),
                     SegmentEnd::Control(control) => Some(control),
-                    SegmentEnd::Played => None,
+                    SegmentEnd::Complete => None,
                 },
             };
             match control {
@@ -433,7 +433,7 @@ impl<'a> SpeakerTest<'a> {
         }
         Ok(match cut {
             Some((control, _)) => SegmentEnd::Control(control),
-            None => SegmentEnd::Played,
+            None => SegmentEnd::Complete,
         })
     }
 
@@ -452,7 +452,7 @@ impl<'a> SpeakerTest<'a> {
                 return Ok(SegmentEnd::Control(control));
             }
         }
-        Ok(SegmentEnd::Played)
+        Ok(SegmentEnd::Complete)
     }
 
     /// Writes `samples` to the device in its format.

@@ -8,8 +8,6 @@
 
 use crate::mixer::control::{Channel, Control, EnumSelection, Enumeration, Limits, Side};
 
-use super::model::Effect;
-
 pub fn channel(
     name: &str,
     id: u32,
@@ -126,47 +124,4 @@ pub fn card() -> Vec<Control> {
         enumerated("Input Source", &["Mic", "Line", "CD"], 0, true),
         enumerated("Channel Mode", &["2ch", "4ch", "6ch"], 0, false),
     ]
-}
-
-/// Carries out a change the way the device would, for the switches and items tests use;
-/// returns the controls' new states, as a re-read after `apply` would.
-pub fn carry_out(controls: &[Control], effect: &Effect) -> Vec<Control> {
-    let mut controls = controls.to_vec();
-    let Effect::Change { id, args } = effect else {
-        return controls;
-    };
-    let Some(at) = controls.iter().position(|c| c.id == *id) else {
-        return controls;
-    };
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words[..] {
-        [item] if controls[at].enumeration.is_some() => {
-            let index: u32 = item.parse().expect("an item index");
-            let e = controls[at].enumeration.as_mut().expect("an enum");
-            let name = e.items[index as usize].clone();
-            for s in &mut e.selected {
-                s.index = index;
-                s.item = name.clone();
-            }
-        }
-        [.., "capture", "toggle"] => {
-            let side = controls[at].capture.as_mut().expect("a capture side");
-            let on = !side.channels[0].switch.unwrap_or(false);
-            for c in &mut side.channels {
-                c.switch = Some(on);
-            }
-            let group = controls[at].capture_exclusive_group;
-            if on && group.is_some() {
-                for (i, other) in controls.iter_mut().enumerate() {
-                    if i != at && other.capture_exclusive_group == group {
-                        for c in &mut other.capture.as_mut().expect("capture").channels {
-                            c.switch = Some(false);
-                        }
-                    }
-                }
-            }
-        }
-        _ => panic!("the fake device does not do {args:?}"),
-    }
-    controls
 }

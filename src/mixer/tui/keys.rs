@@ -8,8 +8,6 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::model::View;
-
 /// Which channels of a column a key acts on (alsamixer's LEFT, RIGHT, LEFT|RIGHT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Which {
@@ -114,6 +112,38 @@ pub const HELP: &[&str] = &[
     "Enumerated controls: Up/Down pick the item, 0 the first",
     "Esc or ? closes this help",
 ];
+
+/// Which controls are shown: alsamixer's F3, F4 and F5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Playback,
+    Capture,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Playback, View::Capture, View::All];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Playback => "Playback",
+            View::Capture => "Capture",
+            View::All => "All",
+        }
+    }
+
+    pub(super) fn next(self) -> View {
+        match self {
+            View::Playback => View::Capture,
+            View::Capture => View::All,
+            View::All => View::Playback,
+        }
+    }
+
+    pub(super) fn previous(self) -> View {
+        self.next().next()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -11,42 +11,10 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use super::keys::{self, Command, Which};
+use super::keys::{self, Command, View, Which};
 use super::layout;
 use crate::mixer::control::{Control, Side};
 use crate::mixer::value::CHANNEL_WORDS;
-
-/// Which controls are shown: alsamixer's F3, F4 and F5.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Playback,
-    Capture,
-    All,
-}
-
-impl View {
-    pub const ALL: [View; 3] = [View::Playback, View::Capture, View::All];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            View::Playback => "Playback",
-            View::Capture => "Capture",
-            View::All => "All",
-        }
-    }
-
-    fn next(self) -> View {
-        match self {
-            View::Playback => View::Capture,
-            View::Capture => View::All,
-            View::All => View::Playback,
-        }
-    }
-
-    fn previous(self) -> View {
-        self.next().next()
-    }
-}
 
 /// One column on screen: one direction of a control, or an enumerated control.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -568,6 +536,50 @@ pub fn columns_of(index: usize, control: &Control, view: View) -> Vec<Column> {
 }
 
 #[cfg(test)]
+/// Carries out a change the way the device would, for the switches and items tests use;
+/// returns the controls' new states, as a re-read after `apply` would.
+pub(crate) fn carry_out(controls: &[Control], effect: &Effect) -> Vec<Control> {
+    let mut controls = controls.to_vec();
+    let Effect::Change { id, args } = effect else {
+        return controls;
+    };
+    let Some(at) = controls.iter().position(|c| c.id == *id) else {
+        return controls;
+    };
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words[..] {
+        [item] if controls[at].enumeration.is_some() => {
+            let index: u32 = item.parse().expect("an item index");
+            let e = controls[at].enumeration.as_mut().expect("an enum");
+            let name = e.items[index as usize].clone();
+            for s in &mut e.selected {
+                s.index = index;
+                s.item = name.clone();
+            }
+        }
+        [.., "capture", "toggle"] => {
+            let side = controls[at].capture.as_mut().expect("a capture side");
+            let on = !side.channels[0].switch.unwrap_or(false);
+            for c in &mut side.channels {
+                c.switch = Some(on);
+            }
+            let group = controls[at].capture_exclusive_group;
+            if on && group.is_some() {
+                for (i, other) in controls.iter_mut().enumerate() {
+                    if i != at && other.capture_exclusive_group == group {
+                        for c in &mut other.capture.as_mut().expect("capture").channels {
+                            c.switch = Some(false);
+                        }
+                    }
+                }
+            }
+        }
+        _ => panic!("the fake device does not do {args:?}"),
+    }
+    controls
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::mixer::tui::fake;
@@ -784,7 +796,7 @@ mod tests {
         // Up is the next item (alsamixer's change_enum_relative), on every channel.
         let effect = m.handle_key(key(KeyCode::Up));
         assert_eq!(effect, change("Input Source", &["1"]));
-        let controls = fake::carry_out(m.controls(), effect.as_ref().unwrap());
+        let controls = carry_out(m.controls(), effect.as_ref().unwrap());
         m.set_controls(controls);
         assert_eq!(
             m.focused()
@@ -821,7 +833,7 @@ mod tests {
             id: "Input Source".into(),
             args: vec!["2".into()],
         };
-        m.set_controls(fake::carry_out(m.controls(), &effect));
+        m.set_controls(carry_out(m.controls(), &effect));
         assert_eq!(m.handle_key(key(KeyCode::Up)), None);
     }
 
@@ -832,7 +844,7 @@ mod tests {
         focus(&mut m, "Line");
         let effect = m.handle_key(key(KeyCode::Char(' ')));
         assert_eq!(effect, change("Line", &["capture", "toggle"]));
-        m.set_controls(fake::carry_out(m.controls(), effect.as_ref().unwrap()));
+        m.set_controls(carry_out(m.controls(), effect.as_ref().unwrap()));
         let capturing = |m: &Model, id: &str| {
             m.controls()
                 .iter()

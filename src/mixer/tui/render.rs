@@ -11,9 +11,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
+use super::keys::View;
 use super::keys::HELP;
 use super::layout::{self, CONTENT_WIDTH};
-use super::model::{side, Column, Model, Overlay, View};
+use super::model::{side, Column, Model, Overlay};
 use crate::mixer::control::{format_db, Channel, Control, Side};
 use crate::mixer::scale::Scale;
 
@@ -563,7 +564,7 @@ mod tests {
         // Capture switched to Line through the keys: the screen follows the exclusive group.
         m.focus = 2;
         let effect = m.handle_key(KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE));
-        m.set_controls(fake::carry_out(
+        m.set_controls(crate::mixer::tui::model::carry_out(
             m.controls(),
             effect.as_ref().expect("a change"),
         ));
@@ -571,7 +572,7 @@ mod tests {
         let effect = m.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
         assert_eq!(effect, None, "already the first item");
         let effect = m.handle_key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
-        m.set_controls(fake::carry_out(
+        m.set_controls(crate::mixer::tui::model::carry_out(
             m.controls(),
             effect.as_ref().expect("a change"),
         ));

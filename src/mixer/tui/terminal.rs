@@ -2,7 +2,7 @@
 //!
 //! The terminal is put back (raw mode off, the alternate screen and mouse reporting left, the
 //! cursor shown) on every way out: a normal quit, SIGINT/SIGTERM/SIGHUP (the [`StopFlag`]), an
-//! error (the [`Session`] guard's drop runs before `main` prints it, so the message lands on the
+//! error (the [`FullScreen`] guard's drop runs before `main` prints it, so the message lands on the
 //! normal screen), a panic (a panic hook, since a panic with `panic = "abort"` or inside the hook's
 //! own printing would skip drops), and a terminal that went away (EIO, POLLHUP: it ends quietly,
 //! as SIGHUP does, since there is nobody left to read a message).
@@ -53,7 +53,7 @@ pub fn run(device: &str) -> Result<()> {
     let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let color = std::env::var_os("NO_COLOR").is_none();
     let model = Model::new(device, snapshot(&mixer), width, height).with_color(color);
-    let session = Session::enter()?;
+    let session = FullScreen::enter()?;
     let outcome = match Terminal::new(CrosstermBackend::new(io::stdout())) {
         Ok(terminal) => {
             let mut terminal = ManuallyDrop::new(terminal);
@@ -124,16 +124,16 @@ fn restore_on_panic(cleanup: fn()) {
 }
 
 /// Raw mode, the alternate screen and mouse reporting for as long as it lives.
-struct Session;
+struct FullScreen;
 
-impl Session {
-    fn enter() -> Result<Session> {
+impl FullScreen {
+    fn enter() -> Result<FullScreen> {
         static HOOK: Once = Once::new();
         HOOK.call_once(|| restore_on_panic(restore));
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
         // From here on, drop restores whatever was entered.
-        let session = Session;
+        let session = FullScreen;
         execute!(
             io::stdout(),
             EnterAlternateScreen,
@@ -145,7 +145,7 @@ impl Session {
     }
 }
 
-impl Drop for Session {
+impl Drop for FullScreen {
     fn drop(&mut self) {
         restore();
     }
