@@ -155,33 +155,9 @@ mod tests {
     use super::*;
     use crate::exit_codes::{for_error, ExitCode};
     use crate::output::naming::numbered_path;
-    use crate::sample::format::SampleFormat::{self, *};
+    use crate::sample::format::SampleFormat::*;
 
-    fn layout(format: SampleFormat, channels: u32) -> PcmSpec {
-        PcmSpec {
-            format,
-            channels,
-            rate: 48000,
-        }
-    }
-
-    fn recording(target: Target, spec: PcmSpec, rollover: Rollover) -> RecordingPlan {
-        RecordingPlan {
-            target,
-            container: Container::Wav,
-            spec,
-            rollover,
-            duration: None,
-            force: false,
-        }
-    }
-
-    fn by_size(bytes: u64) -> Rollover {
-        Rollover {
-            max_file_bytes: Some(bytes),
-            max_file_time: None,
-        }
-    }
+    use crate::output::test_support::{by_size, layout, recording};
 
     #[test]
     fn container_from_name() {

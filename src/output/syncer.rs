@@ -218,16 +218,7 @@ pub fn sync_file_and_dir(file: &File, path: &Path) -> Result<(), SyncFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::OpenOptionsExt;
-
-    /// A descriptor that refuses `fdatasync` (EBADF): what a write-back error looks like here.
-    fn unsyncable(path: &Path) -> File {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_PATH)
-            .open(path)
-            .unwrap()
-    }
+    use crate::output::test_support::unsyncable;
 
     #[test]
     fn a_failed_sync_of_a_finished_file_is_kept_and_reported() {

@@ -524,34 +524,9 @@ mod tests {
     use super::*;
     use crate::container::wav::WAVE_FORMAT_EXTENSIBLE;
     use crate::output::plan::{wav_data_limit, Rollover};
-    use crate::sample::format::SampleFormat::{self, *};
-    use crate::spec::PcmSpec;
+    use crate::sample::format::SampleFormat::*;
 
-    fn layout(format: SampleFormat, channels: u32) -> PcmSpec {
-        PcmSpec {
-            format,
-            channels,
-            rate: 48000,
-        }
-    }
-
-    fn recording(target: Target, spec: PcmSpec, rollover: Rollover) -> RecordingPlan {
-        RecordingPlan {
-            target,
-            container: Container::Wav,
-            spec,
-            rollover,
-            duration: None,
-            force: false,
-        }
-    }
-
-    fn by_size(bytes: u64) -> Rollover {
-        Rollover {
-            max_file_bytes: Some(bytes),
-            max_file_time: None,
-        }
-    }
+    use crate::output::test_support::{by_size, layout, recording, unsyncable};
 
     fn names(files: &[PathBuf]) -> Vec<String> {
         files
@@ -732,16 +707,6 @@ mod tests {
         let behind = bytes.len() - 44 - in_header;
         assert!(behind < 19_200, "the header lags {behind} bytes");
         drop(w);
-    }
-
-    /// A descriptor that refuses `fdatasync` (EBADF): what a write-back error looks like here.
-    fn unsyncable(path: &Path) -> File {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_PATH)
-            .open(path)
-            .unwrap()
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{require_tool, wait_for_exit, Pulse, TestEnv};
+use crate::util::{open_pty, require_tool, wait_for_exit, Pulse, TestEnv};
 
 fn pulse_env() -> (TestEnv, Pulse) {
     let pulse = Pulse::start();
@@ -358,36 +358,7 @@ struct Pty {
 
 impl Pty {
     fn start(env: &TestEnv, args: &[&str]) -> Pty {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: 24,
-            ws_col: 80,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: out-pointers to locals; a null name and termios are allowed.
-        let rc = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(rc, 0, "openpty failed");
-        // Not inherited by alsatool or by what other tests spawn meanwhile: a stray copy of
-        // the master side would keep the terminal from ever hanging up.
-        for fd in [master, slave] {
-            // SAFETY: fcntl on descriptors openpty just gave us.
-            assert_eq!(
-                unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) },
-                0
-            );
-        }
-        // SAFETY: openpty returned two fresh descriptors that we now own.
-        let (master, slave) =
-            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let (master, slave) = open_pty(24, 80);
         // SAFETY: an all-zero termios is a valid out-value for tcgetattr.
         let mut before: libc::termios = unsafe { std::mem::zeroed() };
         assert_eq!(

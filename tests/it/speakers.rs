@@ -5,11 +5,11 @@
 //! PulseAudio (the file plugin is not paced in real time, so it ends before a signal lands).
 
 use std::fs;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::util::{file_pcm, run_on_terminal, wait_for_exit, Pulse, TestEnv};
+use crate::util::{file_pcm, open_pty, run_on_terminal, wait_for_exit, Pulse, TestEnv};
 
 /// The segment and gap lengths the tests ask for and the command uses (FADE, GAP).
 const RATE: usize = 48_000;
@@ -526,20 +526,7 @@ fn on_a_terminal_the_playing_speaker_is_highlighted_on_a_layout() {
 /// A pseudo-terminal for standard input and stderr (so alsatool reads keys), with standard
 /// output piped; returns the child and the terminal's master side.
 fn spawn_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::Child, fs::File, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: out-pointers to locals; a null name, termios and size are allowed.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty failed");
-    // SAFETY: openpty returned two fresh descriptors that we now own.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let (master, slave) = open_pty(24, 80);
     let child = env
         .alsatool()
         .env("TERM", "xterm")

@@ -8,13 +8,13 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{noise, wait_for_exit, write_file, Pulse, TestEnv};
+use crate::util::{noise, open_pty, wait_for_exit, write_file, Pulse, TestEnv};
 
 const RATE: u32 = 48000;
 /// S16_LE stereo.
@@ -68,27 +68,7 @@ struct Terminal {
 impl Terminal {
     fn start(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Terminal {
         use std::os::unix::process::CommandExt;
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: 24,
-            ws_col: 120,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: out-pointers to locals; a null name and termios are allowed.
-        let rc = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(rc, 0, "openpty failed");
-        // SAFETY: openpty returned two fresh descriptors that we now own.
-        let (master, slave) =
-            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let (master, slave) = open_pty(24, 120);
         let mut cmd = env.alsatool();
         cmd.env("TERM", "xterm")
             .args(args)

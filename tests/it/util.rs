@@ -516,13 +516,15 @@ pub fn wait_for_exit(
     None
 }
 
-/// Runs alsatool with stderr on a pseudo-terminal (80x24) and returns what it drew there.
-pub fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, String) {
+/// A pseudo-terminal of `rows` x `cols`: its master and slave sides. Neither is inherited by
+/// what is spawned meanwhile (each child gets the copies it is given): a stray copy of the
+/// slave side in another test's child would keep the terminal from ever hanging up.
+pub fn open_pty(rows: u16, cols: u16) -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
     use std::os::fd::{FromRawFd, OwnedFd};
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize {
-        ws_row: 24,
-        ws_col: 80,
+        ws_row: rows,
+        ws_col: cols,
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
@@ -537,8 +539,20 @@ pub fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatu
         )
     };
     assert_eq!(rc, 0, "openpty failed");
+    for fd in [master, slave] {
+        // SAFETY: fcntl on descriptors openpty just gave us.
+        assert_eq!(
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) },
+            0
+        );
+    }
     // SAFETY: openpty returned two fresh descriptors that we now own.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
+}
+
+/// Runs alsatool with stderr on a pseudo-terminal (80x24) and returns what it drew there.
+pub fn run_on_terminal(env: &TestEnv, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let (master, slave) = open_pty(24, 80);
     let mut cmd = env.alsatool();
     // A real terminal has a TERM; without one, indicatif takes it for a dumb one and draws nothing.
     cmd.env("TERM", "xterm")
