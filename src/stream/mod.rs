@@ -1,8 +1,10 @@
 //! The stream core: the per-period loops that move audio between a source or a sink and a
 //! device. [`source`] is what playback reads from; [`player`] runs playback, [`capture`] the
 //! capture thread and [`recorder`] the loop that writes what it captures; [`meter`] is the
-//! live display both show; [`tone`] is a generated source.
+//! live display both show; [`tone`] is a generated source; [`adapt`] converts and resamples
+//! where a device does not take the layout asked for.
 
+pub mod adapt;
 pub mod capture;
 pub mod meter;
 pub mod player;
