@@ -464,7 +464,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__play)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --sine --duration --start --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --no-resample --device-rate --resample-quality --sine --duration --start --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +516,14 @@ _alsatool() {
                     ;;
                 --period-time)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resample-quality)
+                    COMPREPLY=($(compgen -W "fast good best" -- "${cur}"))
                     return 0
                     ;;
                 --sine)
@@ -538,7 +546,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__record)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --duration --force --max-file-size --max-file-time --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --no-resample --device-rate --resample-quality --duration --force --max-file-size --max-file-time --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +598,14 @@ _alsatool() {
                     ;;
                 --period-time)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resample-quality)
+                    COMPREPLY=($(compgen -W "fast good best" -- "${cur}"))
                     return 0
                     ;;
                 --duration)
