@@ -11,4 +11,5 @@ mod generated;
 mod mixer;
 mod play;
 mod record;
+mod resample;
 mod stream;
