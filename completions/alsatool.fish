@@ -50,7 +50,7 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s r -l rate -d 
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l buffer-time -d 'Device buffer length in microseconds (default: 500000 or the device\'s maximum)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l period-time -d 'Device period length in microseconds (default: a quarter of the buffer)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l device-rate -d 'Run the device at this rate and resample to it (or, for record, from it)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l resample-quality -d 'Resampler quality: the length of its sinc filter' -r -f -a "fast\t'Short filter: least CPU, a slightly earlier roll-off below the Nyquist frequency'
+complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l resample-quality -d 'Resampler quality: the length of its sinc filter' -r -f -a "fast\t'Shorter filter: an earlier roll-off below the Nyquist frequency; less CPU only for rate pairs without a small FFT block (44.1 and 48 kHz have one)'
 good\t'Spurious tones below -140 dB, at a fraction of the CPU of sox\'s `rate -v`'
 best\t'Long filter in double precision: as clean as sox\'s `rate -v`'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l sine -d 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)' -r
@@ -70,7 +70,7 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s r -l rate -
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l buffer-time -d 'Device buffer length in microseconds (default: 500000 or the device\'s maximum)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l period-time -d 'Device period length in microseconds (default: a quarter of the buffer)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l device-rate -d 'Run the device at this rate and resample to it (or, for record, from it)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l resample-quality -d 'Resampler quality: the length of its sinc filter' -r -f -a "fast\t'Short filter: least CPU, a slightly earlier roll-off below the Nyquist frequency'
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l resample-quality -d 'Resampler quality: the length of its sinc filter' -r -f -a "fast\t'Shorter filter: an earlier roll-off below the Nyquist frequency; less CPU only for rate pairs without a small FFT block (44.1 and 48 kHz have one)'
 good\t'Spurious tones below -140 dB, at a fraction of the CPU of sox\'s `rate -v`'
 best\t'Long filter in double precision: as clean as sox\'s `rate -v`'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l duration -d 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)' -r

@@ -41,7 +41,6 @@ enum Stage {
 struct Chain {
     /// Source to `FLOAT_LE` in `channels` channels; `None` when the source is that already.
     to_float: Option<Conversion>,
-    channels: usize,
     float_bytes: Vec<u8>,
     floats: Vec<f32>,
     resampler: Resampler,
@@ -72,7 +71,6 @@ impl Adapter {
             let from_float = Conversion::new(float, channels, to.format, to.channels);
             Stage::Resample(Box::new(Chain {
                 to_float: (!to_float.is_identity()).then_some(to_float),
-                channels: channels as usize,
                 float_bytes: Vec::new(),
                 floats: Vec::new(),
                 resampler: Resampler::new(from.rate, to.rate, channels as usize, quality)?,
@@ -228,7 +226,6 @@ impl Chain {
         if let Some(conversion) = &self.from_float {
             conversion.convert(&self.resampled_bytes, out);
         }
-        debug_assert!(self.channels > 0);
     }
 }
 
