@@ -551,7 +551,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__play)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --sine --duration --start --control --loop --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --no-resample --device-rate --resample-quality --sine --duration --start --control --loop --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,6 +603,14 @@ _alsatool() {
                     ;;
                 --period-time)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resample-quality)
+                    COMPREPLY=($(compgen -W "fast good best" -- "${cur}"))
                     return 0
                     ;;
                 --sine)
@@ -633,7 +641,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__record)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --duration --force --max-file-size --max-file-time --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --no-resample --device-rate --resample-quality --duration --force --max-file-size --max-file-time --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,6 +693,14 @@ _alsatool() {
                     ;;
                 --period-time)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resample-quality)
+                    COMPREPLY=($(compgen -W "fast good best" -- "${cur}"))
                     return 0
                     ;;
                 --duration)

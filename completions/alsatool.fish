@@ -50,11 +50,16 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s c -l channels
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s r -l rate -d 'Sample rate in Hz' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l buffer-time -d 'Device buffer length in microseconds (default: 500000 or the device\'s maximum)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l period-time -d 'Device period length in microseconds (default: a quarter of the buffer)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l device-rate -d 'Run the device at this rate and resample to it (or, for record, from it)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l resample-quality -d 'Resampler quality: the length of its sinc filter' -r -f -a "fast\t'Shorter filter: an earlier roll-off below the Nyquist frequency; less CPU only for rate pairs without a small FFT block (44.1 and 48 kHz have one)'
+good\t'Spurious tones below -140 dB, at a fraction of the CPU of sox\'s `rate -v`'
+best\t'Long filter in double precision: as clean as sox\'s `rate -v`'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l sine -d 'Play a sine tone of this frequency in Hz instead of files (until Ctrl-C unless --duration)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l duration -d 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l start -d 'Start this far into each file: seconds or [h:]m:s' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l control -d 'Read commands from this named pipe (made if missing), one a line: pause, resume, toggle, seek +10, seek -10, seek 1:30, next, previous, quit, meter, freq 1000' -r -F
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l loop -d 'Play the file list N times over, or endlessly (inf)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand play" -l no-resample -d 'Never resample (nor, for record, convert): a rate (format, channel count) the device does not take is an error that names a device that converts'
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -67,9 +72,14 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s c -l channe
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s r -l rate -d 'Sample rate in Hz' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l buffer-time -d 'Device buffer length in microseconds (default: 500000 or the device\'s maximum)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l period-time -d 'Device period length in microseconds (default: a quarter of the buffer)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l device-rate -d 'Run the device at this rate and resample to it (or, for record, from it)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l resample-quality -d 'Resampler quality: the length of its sinc filter' -r -f -a "fast\t'Shorter filter: an earlier roll-off below the Nyquist frequency; less CPU only for rate pairs without a small FFT block (44.1 and 48 kHz have one)'
+good\t'Spurious tones below -140 dB, at a fraction of the CPU of sox\'s `rate -v`'
+best\t'Long filter in double precision: as clean as sox\'s `rate -v`'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l duration -d 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l max-file-size -d 'Continue in the next numbered file once a file reaches this many bytes' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l max-file-time -d 'Continue in the next numbered file after this long: seconds or [h:]m:s' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l no-resample -d 'Never resample (nor, for record, convert): a rate (format, channel count) the device does not take is an error that names a device that converts'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l force -d 'Overwrite FILE if it exists'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s q -l quiet -d 'Show no progress bars or meters; only errors'

@@ -24,7 +24,7 @@ use crate::spec::{frames_duration, frames_in, PartialSpec, PcmSpec};
 use crate::stream::control::{Controls, Playlist, Status};
 use crate::stream::keys::{KeyMode, Keys};
 use crate::stream::meter::{Meter, REDRAW};
-use crate::stream::player::{DeviceOptions, Ending, Played, Player};
+use crate::stream::player::{DeviceOptions, Ending, Played, Player, ResamplePolicy};
 use crate::stream::source::PcmSource;
 use crate::stream::tone::{Sine, Tuner};
 
@@ -37,6 +37,11 @@ pub fn run(args: PlayArgs, ui: Ui) -> Result<ExitCode> {
         device: args.device.device.clone(),
         buffer_time_us: args.stream.buffer_time,
         period_time_us: args.stream.period_time,
+        resample: ResamplePolicy {
+            refuse: args.resample.no_resample,
+            quality: args.resample.resample_quality.quality(),
+            device_rate: args.resample.device_rate,
+        },
     };
     if let Some(frequency) = args.sine {
         if !(frequency.is_finite() && frequency > 0.0) {
@@ -300,17 +305,29 @@ impl Session<'_> {
             n.period_frames,
             n.buffer_frames
         ));
-        match player.conversion() {
-            Some(c) => self.ui.note(format!(
+        match (player.adapter(), player.conversion()) {
+            (Some(a), _) if self.options.resample.device_rate.is_some() => self.ui.note(format!(
+                "'{}' runs at {} Hz (--device-rate): {}",
+                self.options.device,
+                n.spec.rate,
+                a.describe()
+            )),
+            (Some(a), _) => self.ui.note(format!(
+                "'{}' does not take {} Hz: {}",
+                self.options.device,
+                spec.rate,
+                a.describe()
+            )),
+            (None, Some(c)) => self.ui.note(format!(
                 "'{}' does not take {}: converting {}",
                 self.options.device,
                 spec.describe(),
                 c.describe()
             )),
-            None if exact => self
+            (None, None) if exact => self
                 .ui
                 .note("bit-perfect: the samples go to the device unchanged"),
-            None => self
+            (None, None) => self
                 .ui
                 .note("no conversion: the samples go to the device unchanged"),
         }
@@ -371,11 +388,18 @@ impl Session<'_> {
         } else {
             ""
         };
+        let resampling = player
+            .adapter()
+            .map(|a| format!("; resampling {} → {} Hz", a.from().rate, a.to().rate))
+            .unwrap_or_default();
         self.ui.status(format!(
-            "Playing '{name}'{title_part}: {codec_part}{}{length}{keys_part}",
+            "Playing '{name}'{title_part}: {codec_part}{}{length}{resampling}{keys_part}",
             spec.describe()
         ));
-        let buffer_frames = player.negotiated().buffer_frames;
+        // Frames in the device buffer, counted at the source's rate.
+        let n = player.negotiated();
+        let buffer_frames = (n.buffer_frames as u64 * u64::from(spec.rate)
+            / u64::from(n.spec.rate.max(1))) as usize;
         // The bar runs over the whole file: a seek moves along it.
         let whole = total.map(|t| t + steer.start_at);
         let mut display = Display::new(&self.ui, spec, whole, buffer_frames, title);

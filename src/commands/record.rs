@@ -1,6 +1,8 @@
 //! `alsatool record`: the options become a capture request and an output plan; the capture
 //! ([`crate::stream::capture`]) and the recording loop ([`crate::stream::recorder`]) do the
-//! rest; this file says what happened.
+//! rest; this file says what happened. What the device does not take of `-f`, `-c` and `-r` is
+//! captured as the device has it and converted ([`crate::stream::adapt`]), unless
+//! `--no-resample`.
 //!
 //! Ctrl-C, SIGTERM and SIGHUP end a recording like reaching `--duration` does: everything
 //! captured is written, the header finalized, and the exit code is 0 (the recording is what the
@@ -18,7 +20,8 @@ use crate::output::{Container, RecordingPlan, Rollover, Target};
 use crate::progress::{clock, Ui};
 use crate::sample::format::{channels_label, SampleFormat};
 use crate::signals::StopFlag;
-use crate::spec::PcmSpec;
+use crate::spec::{frames_in, PartialSpec, PcmSpec};
+use crate::stream::adapt::Adapter;
 use crate::stream::capture::{Capture, CaptureConfig};
 use crate::stream::recorder::{self, Recorded};
 
@@ -65,30 +68,88 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
 
     let stop = StopFlag::install()?;
     let device = args.device.device;
+    let convert = !args.resample.no_resample;
+    let device_rate = args.resample.device_rate;
+    // The capture runs a little longer than asked when the rate changes, so that the resampler
+    // has every frame it needs for the last ones of the file (which the adapter then cuts at
+    // exactly the duration).
+    let capture_duration = args.duration.map(|d| match (requested.rate, device_rate) {
+        (Some(rate), _) if convert => d + Duration::from_secs_f64(3.0 / f64::from(rate) + 0.01),
+        _ => d,
+    });
     let capture = Capture::start(
         CaptureConfig {
             device: device.clone(),
-            // What the user gave must come out exactly; the rest may be what the device prefers.
+            // What the user gave must come out of the file exactly: from the device as it is,
+            // or converted from what it takes. The rest may be what the device prefers.
             request: Request {
-                exact: requested,
-                preferred: DEFAULT_SPEC,
+                exact: PartialSpec {
+                    rate: device_rate.or(requested.rate),
+                    ..requested
+                },
+                fallback: convert,
+                preferred: PcmSpec {
+                    rate: device_rate.unwrap_or(DEFAULT_SPEC.rate),
+                    ..DEFAULT_SPEC
+                },
                 buffer_time_us: args.stream.buffer_time,
                 period_time_us: args.stream.period_time,
             },
-            duration: args.duration,
+            duration: capture_duration,
         },
         &stop,
     )?;
     let got = capture.negotiated;
-    if got.spec != wanted {
+    if let Some(rate) = device_rate.filter(|&r| r != got.spec.rate) {
+        capture.halt();
+        let _ = capture.finish();
+        return Err(anyhow::anyhow!(
+            "'{device}' does not take {rate} Hz (--device-rate); it offers {} Hz nearest",
+            got.spec.rate
+        ));
+    }
+    // What the file holds: what was asked for, the rest as the device has it.
+    let file_spec = PcmSpec {
+        format: requested.format.unwrap_or(got.spec.format),
+        channels: requested.channels.unwrap_or(got.spec.channels),
+        rate: requested.rate.unwrap_or(got.spec.rate),
+    };
+    // With a longer capture the adapter cuts the file at exactly the duration, converting or
+    // not (bytes that need no conversion pass as they are).
+    let adapter = (file_spec != got.spec || capture_duration != args.duration)
+        .then(|| {
+            Adapter::new(
+                got.spec,
+                file_spec,
+                args.resample.resample_quality.quality(),
+            )
+        })
+        .transpose()?
+        .map(|a| a.with_limit(args.duration.map(|d| frames_in(d, file_spec.rate))));
+    if let Some(adapter) = adapter.as_ref().filter(|_| file_spec != got.spec) {
+        // Said once, terminal or not: the file is not what the device delivered.
+        if !ui.quiet {
+            eprintln!(
+                "alsatool: '{device}' does not take {} {} {} Hz; capturing {} {} {} Hz and converting: {}",
+                file_spec.format,
+                channels_label(file_spec.channels),
+                file_spec.rate,
+                got.spec.format,
+                channels_label(got.spec.channels),
+                got.spec.rate,
+                adapter.describe()
+            );
+        }
+    }
+    if file_spec != wanted {
         ui.note(format!(
             "'{device}' does not take {} {} {} Hz; recording {} {} {} Hz, the nearest it takes",
             wanted.format,
             channels_label(wanted.channels),
             wanted.rate,
-            got.spec.format,
-            channels_label(got.spec.channels),
-            got.spec.rate
+            file_spec.format,
+            channels_label(file_spec.channels),
+            file_spec.rate
         ));
     }
     ui.note(format!(
@@ -105,11 +166,11 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         "Recording {} {} from '{device}': {} {} {} Hz",
         container.name(),
         target.describe(),
-        got.spec.format,
-        channels_label(got.spec.channels),
-        got.spec.rate
+        file_spec.format,
+        channels_label(file_spec.channels),
+        file_spec.rate
     ));
-    let recording = recorder::record(capture, plan, &ui)?;
+    let recording = recorder::record(capture, adapter, plan, &ui)?;
     report(&recording, &ui);
     Ok(ExitCode::Success)
 }

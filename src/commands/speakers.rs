@@ -42,6 +42,7 @@ pub fn run(args: SpeakersArgs, ui: Ui) -> Result<ExitCode> {
             channels,
             rate: 48_000,
         },
+        fallback: false,
         buffer_time_us: ui.live.then_some(LIVE_BUFFER_US),
         period_time_us: None,
     };

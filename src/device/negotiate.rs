@@ -7,7 +7,8 @@
 //! nearest (and converts in software), and for its rate exactly; a tone takes any rate; record
 //! asks exactly for what the user gave and the nearest for the rest. A request is therefore a
 //! [`PcmSpec`] to come as close to as the device allows, and the [`PartialSpec`] of the parts
-//! that must come out exactly.
+//! that must come out exactly, unless the caller converts what the device lacks
+//! ([`Request::fallback`]: play resamples a rate, record converts any part).
 
 use alsa::pcm::{Access, HwParams, PCM};
 use alsa::{Direction, ValueOr};
@@ -23,6 +24,11 @@ pub struct Request {
     /// The parts that must come out exactly as given: a file's rate, what the user gave to
     /// record. The device fails the request, saying what it takes, when it does not.
     pub exact: PartialSpec,
+    /// When the device does not take a part of `exact`: take what it has instead, for the
+    /// caller to convert in software, rather than fail. The format is the one that holds the
+    /// asked-for one best, channels the nearest count, and the rate the nearest at or above
+    /// (the highest it takes when none is above): resampling up loses nothing.
+    pub fallback: bool,
     /// What to come as close to as the device allows, for the parts not in `exact`: for a
     /// format, the one that holds it best ([`best_substitute`]); for channels and rate, the
     /// nearest value.
@@ -80,20 +86,21 @@ pub fn configure(
         anyhow!("'{device}' does not take interleaved read/write access; use plug:{device}")
     })?;
     let wanted = request.exact.or(request.preferred);
-    let refuse = |what: String, takes: String| {
+    let refuse = |what: String, takes: String, rate: bool| {
         anyhow!(
             "'{device}' does not take {what} (it takes {takes}); {}",
-            advice(device, direction)
+            advice(device, direction, rate)
         )
     };
 
     // Format first, then channels, then rate: a device's ranges can depend on the earlier ones.
     let format = if hw.test_format(wanted.format.to_alsa()).is_ok() {
         wanted.format
-    } else if request.exact.format.is_some() {
+    } else if request.exact.format.is_some() && !request.fallback {
         return Err(refuse(
             format!("sample format {}", wanted.format),
             caps::formats_text(&hw),
+            false,
         ));
     } else {
         best_substitute(wanted.format, &caps::supported_formats(&hw))
@@ -108,10 +115,11 @@ pub fn configure(
 
     if hw.test_channels(wanted.channels).is_ok() {
         hw.set_channels(wanted.channels)
-    } else if request.exact.channels.is_some() {
+    } else if request.exact.channels.is_some() && !request.fallback {
         return Err(refuse(
             format!("{} channels", wanted.channels),
             caps::channels_text(&hw),
+            false,
         ));
     } else {
         hw.set_channels_near(wanted.channels).map(|_| ())
@@ -120,8 +128,16 @@ pub fn configure(
 
     if hw.test_rate(wanted.rate).is_ok() {
         hw.set_rate(wanted.rate, ValueOr::Nearest)
+    } else if request.exact.rate.is_some() && !request.fallback {
+        return Err(refuse(
+            format!("{} Hz", wanted.rate),
+            caps::rates_text(&hw),
+            true,
+        ));
     } else if request.exact.rate.is_some() {
-        return Err(refuse(format!("{} Hz", wanted.rate), caps::rates_text(&hw)));
+        let rate = rate_at_or_above(&hw, wanted.rate);
+        hw.set_rate(rate, ValueOr::Nearest)
+            .or_else(|_| hw.set_rate_near(wanted.rate, ValueOr::Nearest).map(|_| ()))
     } else {
         hw.set_rate_near(wanted.rate, ValueOr::Nearest).map(|_| ())
     }
@@ -195,12 +211,32 @@ pub fn configure(
     Ok(negotiated)
 }
 
-/// What to use when a device does not take a spec exactly.
-fn advice(device: &str, direction: Direction) -> String {
+/// The rate to resample to when a device does not take `wanted`: the lowest it takes above it
+/// (so nothing of the source's band is lost), else the highest it takes.
+fn rate_at_or_above(hw: &HwParams, wanted: u32) -> u32 {
+    let (Ok(min), Ok(max)) = (hw.get_rate_min(), hw.get_rate_max()) else {
+        return wanted;
+    };
+    if wanted <= min {
+        return min;
+    }
+    if wanted >= max {
+        return max;
+    }
+    // Inside the range but not taken: a device with a list of rates. The common ones above.
+    caps::COMMON_RATES
+        .iter()
+        .copied()
+        .filter(|&r| r > wanted && r <= max)
+        .find(|&r| hw.test_rate(r).is_ok())
+        .unwrap_or(max)
+}
+
+/// What to use when a device does not take a spec exactly; `rate`: it is the rate it lacks.
+fn advice(device: &str, direction: Direction, rate: bool) -> String {
+    let verb = if rate { "resamples" } else { "converts" };
     match direction {
-        Direction::Playback => {
-            format!("play it through '{}', which resamples", plug_device(device))
-        }
+        Direction::Playback => format!("play it through '{}', which {verb}", plug_device(device)),
         Direction::Capture => format!("record through '{}', which converts", plug_device(device)),
     }
 }
@@ -332,7 +368,10 @@ mod tests {
 
     #[test]
     fn advice_names_the_converting_device() {
-        assert!(advice("hw:1,0", Direction::Playback).contains("'plughw:1,0', which resamples"));
-        assert!(advice("hw:1,0", Direction::Capture).contains("'plughw:1,0', which converts"));
+        let play = |rate| advice("hw:1,0", Direction::Playback, rate);
+        assert!(play(true).contains("'plughw:1,0', which resamples"));
+        assert!(play(false).contains("'plughw:1,0', which converts"));
+        let record = advice("hw:1,0", Direction::Capture, true);
+        assert!(record.contains("'plughw:1,0', which converts"));
     }
 }

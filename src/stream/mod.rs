@@ -1,10 +1,12 @@
 //! The stream core: the per-period loops that move audio between a source or a sink and a
 //! device. [`source`] is what playback reads from; [`player`] runs playback, [`capture`] the
 //! capture thread and [`recorder`] the loop that writes what it captures; [`meter`] is the
-//! live display both show; [`tone`] is a generated source. [`control`] carries the commands
-//! that steer playback (keys from [`keys`], signals, a control pipe); [`speaker_test`] plays a
-//! test signal on one channel at a time and [`speaker_view`] shows it on a terminal.
+//! live display both show; [`tone`] is a generated source; [`adapt`] converts and resamples
+//! where a device does not take the layout asked for. [`control`] carries the commands that
+//! steer playback (keys from [`keys`], signals, a control pipe); [`speaker_test`] plays a test
+//! signal on one channel at a time and [`speaker_view`] shows it on a terminal.
 
+pub mod adapt;
 pub mod capture;
 pub mod control;
 pub mod keys;

@@ -4,7 +4,9 @@
 //! and kept open for the next source of the same layout, so that files follow without a gap.
 //!
 //! Where no conversion is needed the source's bytes go to the device as they are: no
-//! per-sample work at all.
+//! per-sample work at all. Only where the device does not take the source's rate (or another
+//! rate is asked for) does the audio go through the resampling [`Adapter`] instead, one for
+//! the whole run of files the device stays open for, so that joins stay gapless.
 //!
 //! With [`Controls`], the loop checks them once per period: pause and resume happen here (the
 //! device pauses, or the pause is emulated by [`PcmStream`]); every other command ends the
@@ -17,8 +19,10 @@ use crate::device::pcm_io::{Gap, PauseKind, PcmStream, Transfer, XrunCount};
 use crate::device::Direction;
 use crate::input::Stopped;
 use crate::sample::convert::Conversion;
+use crate::sample::resample::Quality;
 use crate::signals::StopFlag;
 use crate::spec::{PartialSpec, PcmSpec};
+use crate::stream::adapt::Adapter;
 use crate::stream::control::{Command, Controls};
 use crate::stream::source::PcmSource;
 
@@ -28,6 +32,17 @@ pub struct DeviceOptions {
     pub device: String,
     pub buffer_time_us: Option<u32>,
     pub period_time_us: Option<u32>,
+    pub resample: ResamplePolicy,
+}
+
+/// Whether and how to resample where the device does not take a source's rate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResamplePolicy {
+    /// `--no-resample`: a rate the device does not take is an error, as without a resampler.
+    pub refuse: bool,
+    pub quality: Quality,
+    /// `--device-rate`: run the device at this rate, resampling to it.
+    pub device_rate: Option<u32>,
 }
 
 /// Bytes read from a source at a time are a period's worth (as aplay reads), kept within these
@@ -56,6 +71,8 @@ pub struct Player {
     source: PcmSpec,
     /// `None` when bytes pass unchanged.
     conversion: Option<Conversion>,
+    /// When the device runs at another rate than the source: in place of `conversion`.
+    adapter: Option<Adapter>,
     read_buf: Vec<u8>,
     convert_buf: Vec<u8>,
     /// Paused by a command: stays paused across a seek or into the next file until resumed.
@@ -74,19 +91,26 @@ pub enum Ending {
 impl Player {
     /// Opens `options.device` for a source of layout `source`: its own format and channels
     /// where the device takes them (else the nearest, converted in software), and its rate
-    /// exactly or, when `any_rate` (a generated tone), the nearest the device takes.
+    /// exactly or, when `any_rate` (a generated tone), the nearest the device takes. A rate the
+    /// device does not take is resampled (to the nearest it takes at or above), unless the
+    /// policy refuses; `--device-rate` sets the device's rate outright.
     pub fn open(
         options: &DeviceOptions,
         source: PcmSpec,
         any_rate: bool,
         stop: &StopFlag,
     ) -> Result<Player> {
+        let policy = options.resample;
         let request = Request {
             exact: PartialSpec {
-                rate: (!any_rate).then_some(source.rate),
+                rate: policy.device_rate.or((!any_rate).then_some(source.rate)),
                 ..PartialSpec::default()
             },
-            preferred: source,
+            fallback: !policy.refuse && !any_rate && policy.device_rate.is_none(),
+            preferred: PcmSpec {
+                rate: policy.device_rate.unwrap_or(source.rate),
+                ..source
+            },
             buffer_time_us: options.buffer_time_us,
             period_time_us: options.period_time_us,
         };
@@ -94,21 +118,31 @@ impl Player {
         let device = stream.negotiated.spec;
         // A tone is generated at whatever rate the device took: that is the source's rate.
         let source = PcmSpec {
-            rate: device.rate,
+            rate: if any_rate { device.rate } else { source.rate },
             ..source
         };
+        let adapter = (source.rate != device.rate)
+            .then(|| Adapter::new(source, device, policy.quality))
+            .transpose()?;
         let conversion = Conversion::new(
             source.format,
             source.channels,
             device.format,
             device.channels,
         );
-        let conversion = (!conversion.is_identity()).then_some(conversion);
-        let read_len = read_len(source, &stream.negotiated)?;
+        let conversion = (!conversion.is_identity() && adapter.is_none()).then_some(conversion);
+        let mut read_len = read_len(source, &stream.negotiated)?;
+        if adapter.is_some() {
+            // Resampling up makes more frames than it reads: bound the output as well.
+            let frame = source.bytes_per_frame();
+            let up = u64::from(device.rate).div_ceil(u64::from(source.rate.max(1))) as usize;
+            read_len = (read_len / frame / up.max(1)).max(1) * frame;
+        }
         Ok(Player {
             stream,
             source,
             conversion,
+            adapter,
             read_buf: vec![0; read_len],
             convert_buf: Vec::new(),
             holding: false,
@@ -128,6 +162,11 @@ impl Player {
     /// The software conversion in use, if any.
     pub fn conversion(&self) -> Option<&Conversion> {
         self.conversion.as_ref()
+    }
+
+    /// The resampling in use, if the device runs at another rate than the source.
+    pub fn adapter(&self) -> Option<&Adapter> {
+        self.adapter.as_ref()
     }
 
     /// Underruns and suspends so far.
@@ -184,9 +223,13 @@ impl Player {
                 Err(e) if e.is::<Stopped>() => break Ok(Ending::Transfer(Transfer::Stopped)),
                 Err(e) => break Err(e),
             };
-            let transfer = match &self.conversion {
-                None => self.stream.write(&buf[..n]),
-                Some(conversion) => {
+            let transfer = match (&mut self.adapter, &self.conversion) {
+                (Some(adapter), _) => match adapter.process(&buf[..n]) {
+                    Ok(out) => self.stream.write(out),
+                    Err(e) => Err(e),
+                },
+                (None, None) => self.stream.write(&buf[..n]),
+                (None, Some(conversion)) => {
                     conversion.convert(&buf[..n], &mut self.convert_buf);
                     self.stream.write(&self.convert_buf)
                 }
@@ -196,12 +239,18 @@ impl Player {
                 Err(e) => break Err(e),
             };
             played += n as u64 / frame;
-            // A gap's position in this source: everything written before it had been heard.
+            // A gap's position in this source: everything written before it had been heard
+            // (device frames, counted at the source's rate where they differ).
+            let (device_rate, source_rate) = (self.stream.negotiated.spec.rate, self.source.rate);
             let gaps: Vec<(Gap, u64)> = self
                 .stream
                 .take_gaps()
                 .into_iter()
-                .map(|g| (g, g.at_frame.saturating_sub(device_start)))
+                .map(|g| {
+                    let at = g.at_frame.saturating_sub(device_start);
+                    let at = u128::from(at) * u128::from(source_rate) / u128::from(device_rate);
+                    (g, at as u64)
+                })
                 .collect();
             on_played(Played {
                 bytes: &buf[..n],
@@ -234,7 +283,7 @@ impl Player {
                 None => {}
             }
             if self.holding && !self.stream.is_paused() {
-                let unheard = self.stream.unheard();
+                let unheard = self.unheard();
                 let kind = self.stream.pause()?;
                 // Only now does the status say "paused": the pause took effect.
                 controls
@@ -285,7 +334,9 @@ impl Player {
 
     /// Frames written and not yet heard.
     pub fn unheard(&self) -> u64 {
-        self.stream.unheard()
+        // Counted at the source's rate: the device's frames are at its own when resampling.
+        let device_rate = u64::from(self.stream.negotiated.spec.rate.max(1));
+        self.stream.unheard() * u64::from(self.source.rate) / device_rate
     }
 
     /// Drops what is queued and not yet heard (a seek, the next file), so that what is written
@@ -294,8 +345,23 @@ impl Player {
         self.stream.discard()
     }
 
-    /// Plays out what is buffered and closes the device (a stop cuts it short).
-    pub fn finish(self) -> Result<Transfer> {
+    /// Plays out what is buffered (the resampler's tail too) and closes the device (a stop
+    /// cuts it short).
+    pub fn finish(mut self) -> Result<Transfer> {
+        if let Some(adapter) = &mut self.adapter {
+            let written = adapter.finish().and_then(|tail| self.stream.write(tail));
+            match written {
+                Ok(Transfer::Complete) => {}
+                Ok(Transfer::Stopped) => {
+                    self.stream.abort();
+                    return Ok(Transfer::Stopped);
+                }
+                Err(e) => {
+                    self.stream.abort();
+                    return Err(e);
+                }
+            }
+        }
         self.stream.drain()
     }
 

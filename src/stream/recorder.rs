@@ -2,6 +2,8 @@
 //! writer ([`crate::output::writer`]) and the live display, every recovered overrun is reported
 //! with where it was and how much was lost, and whatever ends the recording (its duration, a
 //! signal, a write error) ends it through one path that stops the capture and finishes the file.
+//! Where the device does not take what was asked for, an [`Adapter`] between the two converts
+//! (and resamples) on this thread, so the capture thread only ever moves bytes.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +14,7 @@ use crate::device::Direction;
 use crate::output::{RecordingPlan, RecordingWriter, Written};
 use crate::progress::{clock, Ui};
 use crate::spec::{frames_duration, PcmSpec};
+use crate::stream::adapt::Adapter;
 use crate::stream::capture::{Capture, Next};
 use crate::stream::meter::{Meter, REDRAW};
 
@@ -19,7 +22,7 @@ use crate::stream::meter::{Meter, REDRAW};
 #[derive(Clone, Debug)]
 pub struct Recorded {
     pub written: Written,
-    /// What the device recorded in.
+    /// What the file holds: what the device recorded in, or what the adapter made of it.
     pub spec: PcmSpec,
     /// Overruns and suspends, and how much audio they lost.
     pub xruns: XrunCount,
@@ -39,10 +42,18 @@ impl Recorded {
 
 /// Records from a running `capture` into `plan` (whose spec becomes what the device took) until the capture ends (its duration, or the
 /// stop flag), or the output fails. Either way the capture is stopped and joined here, once.
-pub fn record(capture: Capture, plan: RecordingPlan, ui: &Ui) -> Result<Recorded> {
-    let spec = capture.negotiated.spec;
+/// `adapter`, when given, turns what the device delivers into what the file holds.
+pub fn record(
+    capture: Capture,
+    adapter: Option<Adapter>,
+    plan: RecordingPlan,
+    ui: &Ui,
+) -> Result<Recorded> {
+    let spec = adapter
+        .as_ref()
+        .map_or(capture.negotiated.spec, Adapter::to);
     let started = Instant::now();
-    let result = write_all(&capture, plan, ui);
+    let result = write_all(&capture, adapter, plan, spec, ui);
     // The one place a recording's capture ends: at once when the output failed, otherwise
     // after it delivered everything.
     let ended = capture.finish();
@@ -58,8 +69,13 @@ pub fn record(capture: Capture, plan: RecordingPlan, ui: &Ui) -> Result<Recorded
 }
 
 /// Creates the output and writes every chunk the capture delivers into it.
-fn write_all(capture: &Capture, plan: RecordingPlan, ui: &Ui) -> Result<Written> {
-    let spec = capture.negotiated.spec;
+fn write_all(
+    capture: &Capture,
+    mut adapter: Option<Adapter>,
+    plan: RecordingPlan,
+    spec: PcmSpec,
+    ui: &Ui,
+) -> Result<Written> {
     let mut out = RecordingWriter::create(RecordingPlan { spec, ..plan })?;
     let bar = ui.bar(None, "{spinner} {msg}");
     let mut meter = Meter::new(spec, ui.live);
@@ -69,8 +85,16 @@ fn write_all(capture: &Capture, plan: RecordingPlan, ui: &Ui) -> Result<Written>
     loop {
         match capture.next(REDRAW) {
             Next::Chunk(chunk) => {
-                meter.add(&chunk);
-                let result = out.write(&chunk);
+                let result = match &mut adapter {
+                    None => {
+                        meter.add(&chunk);
+                        out.write(&chunk)
+                    }
+                    Some(adapter) => adapter.process(&chunk).and_then(|bytes| {
+                        meter.add(bytes);
+                        out.write(bytes)
+                    }),
+                };
                 capture.recycle(chunk);
                 result?;
             }
@@ -79,7 +103,7 @@ fn write_all(capture: &Capture, plan: RecordingPlan, ui: &Ui) -> Result<Written>
         }
         for gap in capture.take_gaps() {
             overruns += 1;
-            report(ui, &bar, &gap, spec);
+            report(ui, &bar, &gap, capture.negotiated.spec);
         }
         if ui.live && last_draw.is_none_or(|t| t.elapsed() >= REDRAW) {
             last_draw = Some(Instant::now());
@@ -96,9 +120,13 @@ fn write_all(capture: &Capture, plan: RecordingPlan, ui: &Ui) -> Result<Written>
             ));
         }
     }
+    // The resampler's tail: the last frames captured.
+    if let Some(adapter) = &mut adapter {
+        out.write(adapter.finish()?)?;
+    }
     // Gaps recovered after the last chunk was written.
     for gap in capture.take_gaps() {
-        report(ui, &bar, &gap, spec);
+        report(ui, &bar, &gap, capture.negotiated.spec);
     }
     bar.finish_and_clear();
     out.finish()

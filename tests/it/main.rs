@@ -15,6 +15,7 @@ mod mixer_tui;
 mod play;
 mod record;
 mod recording_files;
+mod resample;
 mod speakers;
 mod steer;
 mod stream;

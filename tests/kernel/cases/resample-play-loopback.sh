@@ -1,0 +1,42 @@
+# The pitch survives resampling: arecord opens the capture side of the loopback at 48000 Hz first,
+# which leaves the playback side only 48000 Hz (a 48 kHz-only device, like the ac97 model); alsatool
+# plays the 1 s 440 Hz file at 44100 Hz into it, and the tone comes back at 440 Hz (played
+# unresampled it would be 479 Hz), about 1 s long.
+need_alsatool play
+# pitch WAV CHANNELS RATE: "HZ FRAMES": the frequency of the tone in channel 0 of a 16-bit WAV with
+# a 44-byte header, from its zero crossings (half a period between successive crossings, counted
+# with a hysteresis of 1000 so that a filter's ringing at the edges is no crossing, from the first
+# crossing to the last), and how many frames lie between its first and last crossing. One pass:
+# awk is slow under TCG.
+pitch() {
+    od -An -v -td2 -j 44 "$1" | awk -v ch="$2" -v rate="$3" '
+        {
+            for (i = 1; i <= NF; i++) {
+                if (n % ch == 0) {
+                    s = ($i > 1000) ? 1 : (($i < -1000) ? -1 : 0)
+                    if (s != 0 && prev != 0 && s != prev) {
+                        if (c == 0) first = n / ch
+                        last = n / ch
+                        c++
+                    }
+                    if (s != 0) prev = s
+                }
+                n++
+            }
+        }
+        END { if (c > 1) printf "%.1f %d\n", (c - 1) / 2 / ((last - first) / rate), last - first; else print 0 0 }'
+}
+arecord -q -D hw:Loopback,1,3 -f S16_LE -c 2 -r 48000 -d 2 cap.wav &
+rec=$!
+wait_pcm_running /proc/asound/card3/pcm1c/sub3 || fail "arecord did not start"
+at play -v play -d hw:Loopback,0,3 $DATA/r44100.wav
+[ $rc = 0 ] || fail "alsatool play exited $rc: $(head -n 1 play.err)"
+grep -q 'resampling 44100 → 48000 Hz' play.err || fail "-v does not say it resamples: $(head -n 3 play.err)"
+wait $rec || fail "arecord failed"
+set -- $(pitch cap.wav 2 48000)
+f=$1 n=$2
+echo "440 Hz at 44100 Hz came back at $f Hz"
+awk -v f="$f" 'BEGIN { exit !(f > 438 && f < 442) }' || fail "the 440 Hz tone came back at $f Hz"
+# The loopback loses up to 0.1 s at the end of a stream (README): at least 0.85 s of tone arrived.
+echo "tone frames: $n"
+[ "$n" -ge 40800 ] && [ "$n" -le 48300 ] || fail "the tone lasted $n frames at 48000 Hz, not about 48000"
