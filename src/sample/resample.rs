@@ -206,39 +206,34 @@ impl Resampler {
         let fail = |e: rubato::ResamplerConstructionError| {
             anyhow!("cannot resample {from} Hz to {to} Hz: {e}")
         };
+        // One engine in f64 for `best`, in f32 otherwise; the same construction for both.
+        macro_rules! engine {
+            ($variant:ident, $made:expr) => {{
+                let r = $made.map_err(fail)?;
+                let delay = r.output_delay();
+                (Inner::$variant(Engine::new(Box::new(r), channels)), delay)
+            }};
+        }
         let (inner, delay) = if fft {
             // Whole blocks per chunk, about CHUNK_FRAMES, so rubato's blocks are exactly `block`.
             let sub_chunks = CHUNK_FRAMES.div_ceil(block).max(1);
             let chunk = block * sub_chunks;
+            macro_rules! fft {
+                ($t:ty) => {
+                    Fft::<$t>::new_custom(
+                        from as usize,
+                        to as usize,
+                        chunk,
+                        sub_chunks,
+                        channels,
+                        WindowFunction::BlackmanHarris2,
+                        FixedSync::Input,
+                    )
+                };
+            }
             match quality {
-                Quality::Best => {
-                    let r = Fft::<f64>::new_custom(
-                        from as usize,
-                        to as usize,
-                        chunk,
-                        sub_chunks,
-                        channels,
-                        WindowFunction::BlackmanHarris2,
-                        FixedSync::Input,
-                    )
-                    .map_err(fail)?;
-                    let delay = r.output_delay();
-                    (Inner::Double(Engine::new(Box::new(r), channels)), delay)
-                }
-                _ => {
-                    let r = Fft::<f32>::new_custom(
-                        from as usize,
-                        to as usize,
-                        chunk,
-                        sub_chunks,
-                        channels,
-                        WindowFunction::BlackmanHarris2,
-                        FixedSync::Input,
-                    )
-                    .map_err(fail)?;
-                    let delay = r.output_delay();
-                    (Inner::Single(Engine::new(Box::new(r), channels)), delay)
-                }
+                Quality::Best => engine!(Double, fft!(f64)),
+                _ => engine!(Single, fft!(f32)),
             }
         } else {
             let parameters = SincInterpolationParameters::new(
@@ -248,33 +243,21 @@ impl Resampler {
             .oversampling_factor(256)
             .interpolation(SincInterpolationType::Linear);
             let ratio = f64::from(to) / f64::from(from);
+            macro_rules! sinc {
+                ($t:ty) => {
+                    Async::<$t>::new_sinc(
+                        ratio,
+                        1.0,
+                        &parameters,
+                        CHUNK_FRAMES,
+                        channels,
+                        FixedAsync::Input,
+                    )
+                };
+            }
             match quality {
-                Quality::Best => {
-                    let r = Async::<f64>::new_sinc(
-                        ratio,
-                        1.0,
-                        &parameters,
-                        CHUNK_FRAMES,
-                        channels,
-                        FixedAsync::Input,
-                    )
-                    .map_err(fail)?;
-                    let delay = r.output_delay();
-                    (Inner::Double(Engine::new(Box::new(r), channels)), delay)
-                }
-                _ => {
-                    let r = Async::<f32>::new_sinc(
-                        ratio,
-                        1.0,
-                        &parameters,
-                        CHUNK_FRAMES,
-                        channels,
-                        FixedAsync::Input,
-                    )
-                    .map_err(fail)?;
-                    let delay = r.output_delay();
-                    (Inner::Single(Engine::new(Box::new(r), channels)), delay)
-                }
+                Quality::Best => engine!(Double, sinc!(f64)),
+                _ => engine!(Single, sinc!(f32)),
             }
         };
         Ok(Resampler {
