@@ -2,9 +2,11 @@
 //!
 //! - [`raw`]: the alsa-lib simple mixer, safely wrapped (alsa-sys);
 //! - [`control`]: a control's full state as plain, serializable data;
-//! - [`scale`]: alsamixer's mapped percent and amixer's linear percent;
+//! - [`scale`]: alsamixer's mapped percent, amixer's linear percent, and where a change puts a volume;
 //! - [`value`]: amixer's value language, parsed into a plan;
-//! - [`apply`]: carrying a plan out on a control;
+//! - [`apply`]: a `set` planned as per-channel operations, checked against the control;
+//! - [`transaction`]: the operations carried out all or nothing, and the volume arithmetic they
+//!   use lives in [`scale`];
 //! - [`tui`]: the full-screen mixer (`mixer tui`);
 //! - here: which device, opening it with errors that help, finding a control by name.
 
@@ -12,6 +14,7 @@ pub mod apply;
 pub mod control;
 pub mod raw;
 pub mod scale;
+pub mod transaction;
 pub mod tui;
 pub mod value;
 

@@ -10,6 +10,8 @@
 //! a gain and a raw value depends on the control's dB table and is left to alsa-lib through
 //! [`VolumeScale`], so the arithmetic here is pure and unit-tested against hand-computed numbers.
 
+use super::value::{Amount, Change};
+
 /// Ranges of at most this many dB map linearly in dB (alsamixer's `MAX_LINEAR_DB_SCALE`).
 pub const MAX_LINEAR_DB_SCALE: i64 = 24;
 
@@ -176,6 +178,74 @@ pub fn percent(scale: &impl VolumeScale, which: Scale, raw: i64) -> i64 {
             linear_percent(raw, min, max)
         }
     }
+}
+
+/// The raw value a volume change puts a channel at, from its current raw value, clamped to
+/// the control's range (taken in order when a driver reports it reversed; never panics):
+/// - raw: `N`, `N+`, `N-` (amixer);
+/// - percent on the linear scale: amixer's `convert_prange1`, a step being N% of the range;
+/// - percent on the mapped scale: alsamixer's `set_normalized_volume`, steps from the current
+///   mapped position rounding away from it (`change_volume_relative`);
+/// - dB: amixer's `set_dB`; steps from the current gain, rounding up for `+`, down otherwise.
+pub fn volume_target(
+    control: &impl VolumeScale,
+    which: Scale,
+    current: i64,
+    amount: Amount,
+    change: Change,
+) -> i64 {
+    let (min, max) = ordered(control.raw_range());
+    let sign = match change {
+        Change::To => 0,
+        Change::Up => 1,
+        Change::Down => -1,
+    };
+    let target = match (amount, which) {
+        (Amount::Raw(n), _) => match change {
+            Change::To => n,
+            _ => current.saturating_add(n.saturating_mul(sign)),
+        },
+        (Amount::Percent(p), Scale::Linear) => match change {
+            Change::To => linear_raw(p, min, max),
+            // amixer adds convert_prange1(N) including the range's minimum, which is wrong for
+            // ranges not starting at 0; the step here is N% of the range itself.
+            _ => current.saturating_add(
+                linear_raw(p, min, max)
+                    .saturating_sub(min)
+                    .saturating_mul(sign),
+            ),
+        },
+        (Amount::Percent(p), Scale::Mapped) => match change {
+            Change::To => raw_for_normalized(control, p / 100.0, Rounding::Nearest),
+            _ => {
+                let delta = sign as f64 * p / 100.0;
+                let volume = normalized(control, current) + delta;
+                let rounding = if delta > 0.0 {
+                    Rounding::Up
+                } else {
+                    Rounding::Down
+                };
+                raw_for_normalized(control, volume, rounding)
+            }
+        },
+        (Amount::CentiDb(db), _) => {
+            let Some((db_min, db_max)) = control.db_range() else {
+                return current;
+            };
+            let goal = match change {
+                Change::To => db,
+                _ => control
+                    .raw_to_db(current)
+                    .unwrap_or(db_min)
+                    .saturating_add(db.saturating_mul(sign)),
+            };
+            // A driver may report the dB range reversed: the gain is kept between its ends.
+            control
+                .db_to_raw(clamp_between(goal, (db_min, db_max)), change == Change::Up)
+                .unwrap_or(current)
+        }
+    };
+    clamp_between(target, (min, max))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use ratatui::layout::Rect;
 
 use super::keys::{self, Command, View, Which};
 use super::layout;
+use crate::device::direction_name;
 use crate::mixer::control::{Control, Side};
 use crate::mixer::value::CHANNEL_WORDS;
 
@@ -386,7 +387,7 @@ impl Model {
         side.volume.as_ref()?;
         let sign = if delta > 0 { '+' } else { '-' };
         let mut args = channel_args(side, which, side.volume_joined);
-        args.push(dir_word(dir).to_string());
+        args.push(direction_name(dir).to_string());
         args.push(format!("{}%{sign}", delta.unsigned_abs()));
         Some(change(control, args))
     }
@@ -400,7 +401,7 @@ impl Model {
         }
         let dir = column.dir?;
         side(control, dir)?.volume.as_ref()?;
-        let args = vec![dir_word(dir).to_string(), format!("{percent}%")];
+        let args = vec![direction_name(dir).to_string(), format!("{percent}%")];
         Some(change(control, args))
     }
 
@@ -415,7 +416,7 @@ impl Model {
         }
         let side = side(control, switch).filter(|s| s.has_switch)?;
         let mut args = channel_args(side, which, side.switch_joined);
-        args.push(dir_word(switch).to_string());
+        args.push(direction_name(switch).to_string());
         args.push("toggle".to_string());
         Some(change(control, args))
     }
@@ -429,7 +430,7 @@ impl Model {
             return None;
         }
         let average = (left.percent? + right.percent?) as f64 / 2.0;
-        let args = vec![dir_word(dir).to_string(), format!("{average}%")];
+        let args = vec![direction_name(dir).to_string(), format!("{average}%")];
         Some(change(control, args))
     }
 }
@@ -446,13 +447,6 @@ pub fn side(control: &Control, dir: Direction) -> Option<&Side> {
     match dir {
         Direction::Playback => control.playback.as_ref(),
         Direction::Capture => control.capture.as_ref(),
-    }
-}
-
-fn dir_word(dir: Direction) -> &'static str {
-    match dir {
-        Direction::Playback => "playback",
-        Direction::Capture => "capture",
     }
 }
 
