@@ -14,6 +14,7 @@ use crate::progress::{clock, Ui};
 use crate::spec::{frames_duration, PcmSpec};
 use crate::stream::capture::{Capture, Next};
 use crate::stream::meter::{Meter, REDRAW};
+use crate::stream::takes::{self, TakeSettings};
 
 /// What a finished recording holds.
 #[derive(Clone, Debug)]
@@ -39,10 +40,19 @@ impl Recorded {
 
 /// Records from a running `capture` into `plan` (whose spec becomes what the device took) until the capture ends (its duration, or the
 /// stop flag), or the output fails. Either way the capture is stopped and joined here, once.
-pub fn record(capture: Capture, plan: RecordingPlan, ui: &Ui) -> Result<Recorded> {
+/// With `trigger`, only the takes it finds are recorded, each in its own numbered file.
+pub fn record(
+    capture: Capture,
+    plan: RecordingPlan,
+    trigger: Option<TakeSettings>,
+    ui: &Ui,
+) -> Result<Recorded> {
     let spec = capture.negotiated.spec;
     let started = Instant::now();
-    let result = write_all(&capture, plan, ui);
+    let result = match trigger {
+        None => write_all(&capture, plan, ui),
+        Some(settings) => takes::write_takes(&capture, plan, settings, ui),
+    };
     // The one place a recording's capture ends: at once when the output failed, otherwise
     // after it delivered everything.
     let ended = capture.finish();
@@ -104,7 +114,7 @@ fn write_all(capture: &Capture, plan: RecordingPlan, ui: &Ui) -> Result<Written>
     out.finish()
 }
 
-fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
+pub(crate) fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
     let at = frames_duration(gap.at_frame, spec.rate);
     ui.warn(bar, gap.describe(Direction::Capture, at));
 }
