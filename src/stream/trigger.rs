@@ -206,6 +206,24 @@ impl Trigger {
         Some(lo)
     }
 
+    /// The last loud frame in `bytes`, by halving from the right.
+    fn last_loud(&mut self, bytes: &[u8]) -> Option<usize> {
+        let fb = self.frame_bytes;
+        let (mut lo, mut hi) = (0, bytes.len() / fb);
+        if hi == 0 || self.peak(bytes) < self.threshold {
+            return None;
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if self.peak(&bytes[mid * fb..hi * fb]) >= self.threshold {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(lo)
+    }
+
     /// Takes in the next chunk (whole frames) and calls `step` with what to do, in order. An
     /// error from `step` ends the feed with it.
     pub fn feed(&mut self, chunk: &[u8], mut step: impl FnMut(Step) -> Result<()>) -> Result<()> {
@@ -269,27 +287,22 @@ impl Trigger {
                         self.end_take(&mut step)?;
                         continue;
                     }
+                    // No take can end inside the next `need` frames (before them it is too
+                    // short, or a loud frame among them starts the quiet over and what is left
+                    // is shorter than the hang), so they go whole, and only the last loud frame
+                    // among them matters: one pass over them, however loud.
                     let end = n.min(p.saturating_add(usize::try_from(need).unwrap_or(usize::MAX)));
-                    match self.first_loud(&chunk[p * fb..end * fb]) {
-                        Some(i) => {
-                            let upto = p + i + 1;
-                            step(Step::Audio(&chunk[p * fb..upto * fb]))?;
-                            self.take_len += (i + 1) as u64;
-                            self.quiet_run = 0;
-                            p = upto;
-                        }
-                        None => {
-                            step(Step::Audio(&chunk[p * fb..end * fb]))?;
-                            let k = (end - p) as u64;
-                            self.take_len += k;
-                            self.quiet_run += k;
-                            p = end;
-                            if self.quiet_run >= self.config.hang
-                                && self.take_len >= self.config.min_take
-                            {
-                                self.end_take(&mut step)?;
-                            }
-                        }
+                    let window = &chunk[p * fb..end * fb];
+                    let k = (end - p) as u64;
+                    self.quiet_run = match self.last_loud(window) {
+                        Some(j) => (end - p - j - 1) as u64,
+                        None => self.quiet_run + k,
+                    };
+                    step(Step::Audio(window))?;
+                    self.take_len += k;
+                    p = end;
+                    if self.quiet_run >= self.config.hang && self.take_len >= self.config.min_take {
+                        self.end_take(&mut step)?;
                     }
                 }
             }
