@@ -479,11 +479,11 @@ _alsatool() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -538,7 +538,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__record)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --duration --force --max-file-size --max-file-time --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --duration --trigger --hang --pre-roll --min-take --takes --split-on-silence --force --max-file-size --max-file-time --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,11 +553,11 @@ _alsatool() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -593,6 +593,26 @@ _alsatool() {
                     return 0
                     ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trigger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pre-roll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-take)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --takes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -4,7 +4,7 @@
 //! and SIGKILL during a PulseAudio recording leave files that decode; what FLAC cannot hold is
 //! refused before the device opens.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -368,5 +368,5 @@ fn what_flac_cannot_hold_is_refused_before_the_device_opens() {
     record(&["--max-file-size", "1000"])
         .code_is(2)
         .fails_with(&["--max-file-size 1000 is too small for FLAC"]);
-    assert!(!PathBuf::from(env.path("x.flac")).exists());
+    assert!(!env.path("x.flac").exists());
 }
