@@ -238,6 +238,34 @@ mod tests {
     }
 
     #[test]
+    fn flac_files_roll_over_at_36_bits_of_samples_and_check_their_size_against_a_frame() {
+        let spec = layout(S24_3LE, 8);
+        let flac = RecordingPlan {
+            container: Container::Flac,
+            ..recording(Target::File("x.flac".into()), spec, Rollover::default())
+        };
+        // No 4 GiB limit: STREAMINFO's 36-bit sample count is the only one.
+        let limits = FileLimits::of(&flac).unwrap();
+        assert_eq!(limits.file_data, ((1u64 << 36) - 1) * 24);
+        assert_eq!(limits.file_bytes, None);
+        let small = RecordingPlan {
+            rollover: by_size(64 * 1024),
+            ..flac.clone()
+        };
+        let err = FileLimits::of(&small).unwrap_err().to_string();
+        assert!(err.contains("too small for FLAC"), "{err}");
+        let sized = RecordingPlan {
+            rollover: by_size(1 << 20),
+            duration: Some(Duration::from_secs(60)),
+            ..flac
+        };
+        let limits = FileLimits::of(&sized).unwrap();
+        assert_eq!(limits.file_bytes, Some(1 << 20));
+        // How many files compressed audio takes is not known up front.
+        assert_eq!(limits.last_index(&sized), None);
+    }
+
+    #[test]
     fn a_known_length_checks_every_name_it_writes() {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path().join("take.wav");
