@@ -566,11 +566,11 @@ _alsatool() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -641,7 +641,7 @@ _alsatool() {
             return 0
             ;;
         alsatool__subcmd__record)
-            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --no-resample --device-rate --resample-quality --duration --force --max-file-size --max-file-time --verbose --quiet --help"
+            opts="-d -t -f -c -r -v -q -h --device --type --format --channels --rate --buffer-time --period-time --no-resample --device-rate --resample-quality --duration --trigger --hang --pre-roll --min-take --takes --split-on-silence --force --max-file-size --max-file-time --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,11 +656,11 @@ _alsatool() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "auto wav raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto wav raw flac" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -704,6 +704,26 @@ _alsatool() {
                     return 0
                     ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trigger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pre-roll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-take)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --takes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

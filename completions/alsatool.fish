@@ -30,7 +30,7 @@ complete -c alsatool -n "__fish_alsatool_needs_command" -s h -l help -d 'Print h
 complete -c alsatool -n "__fish_alsatool_needs_command" -s V -l version -d 'Print version'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "devices" -d 'List sound cards, PCM devices and PCM names, or show what one device can do'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
-complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "record" -d 'Record from a capture device to a WAV or raw file'
+complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "record" -d 'Record from a capture device to a WAV, FLAC or raw file'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "mixer" -d 'Show, set and watch mixer controls'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
@@ -44,7 +44,8 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand devices" -s h -l help 
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s d -l device -d 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s t -l type -d 'File type' -r -f -a "auto\t'Decide from the file: its content when reading, its name when writing'
 wav\t'RIFF WAVE'
-raw\t'Headerless samples; give -f, -c and -r'"
+raw\t'Headerless samples; give -f, -c and -r'
+flac\t'FLAC (record only: play finds FLAC by its content)'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s f -l format -d 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s c -l channels -d 'Number of channels' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s r -l rate -d 'Sample rate in Hz' -r
@@ -64,9 +65,10 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s v -l verbose 
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand play" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s d -l device -d 'ALSA device string (hw:0, plughw:1, default, pulse, null, …)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s t -l type -d 'File type (default: raw for a .raw name, WAV otherwise)' -r -f -a "auto\t'Decide from the file: its content when reading, its name when writing'
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s t -l type -d 'File type (default: raw for a .raw name, FLAC for .flac, WAV otherwise)' -r -f -a "auto\t'Decide from the file: its content when reading, its name when writing'
 wav\t'RIFF WAVE'
-raw\t'Headerless samples; give -f, -c and -r'"
+raw\t'Headerless samples; give -f, -c and -r'
+flac\t'FLAC (record only: play finds FLAC by its content)'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s f -l format -d 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s c -l channels -d 'Number of channels' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s r -l rate -d 'Sample rate in Hz' -r
@@ -77,9 +79,15 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l resample-qu
 good\t'Spurious tones below -140 dB, at a fraction of the CPU of sox\'s `rate -v`'
 best\t'Long filter in double precision: as clean as sox\'s `rate -v`'"
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l duration -d 'Stop after this long: seconds (2.5) or [h:]m:s (1:30)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l trigger -d 'Wait for sound: a take starts when the peak of any channel reaches this level (dBFS, -40dB or -40), and each take is its own numbered file (FILE-01, FILE-02, …)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l hang -d 'A take ends after this long below the level (2s, 500ms, 1.5 or [h:]m:s)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l pre-roll -d 'A take starts this long before the sound that triggered it' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l min-take -d 'A take lasts at least this long (a click makes no tiny file)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l takes -d 'Stop after this many takes (files, with --split-on-silence)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l max-file-size -d 'Continue in the next numbered file once a file reaches this many bytes' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l max-file-time -d 'Continue in the next numbered file after this long: seconds or [h:]m:s' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l no-resample -d 'Never resample (nor, for record, convert): a rate (format, channel count) the device does not take is an error that names a device that converts'
+complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l split-on-silence -d 'Record everything, but start a new file at each silence: once the level has stayed below --trigger for --hang'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -l force -d 'Overwrite FILE if it exists'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand record" -s q -l quiet -d 'Show no progress bars or meters; only errors'
@@ -152,7 +160,7 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s q -l quie
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "devices" -d 'List sound cards, PCM devices and PCM names, or show what one device can do'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "record" -d 'Record from a capture device to a WAV or raw file'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "record" -d 'Record from a capture device to a WAV, FLAC or raw file'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "mixer" -d 'Show, set and watch mixer controls'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'

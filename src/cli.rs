@@ -51,7 +51,7 @@ pub enum Command {
     Devices(DevicesArgs),
     /// Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone.
     Play(PlayArgs),
-    /// Record from a capture device to a WAV or raw file.
+    /// Record from a capture device to a WAV, FLAC or raw file.
     Record(RecordArgs),
     /// Show, set and watch mixer controls.
     Mixer(MixerArgs),
@@ -104,6 +104,8 @@ pub enum FileType {
     Wav,
     /// Headerless samples; give -f, -c and -r.
     Raw,
+    /// FLAC (record only: play finds FLAC by its content).
+    Flac,
 }
 
 /// The device option shared by play and record; `-D` is aplay's spelling.
@@ -203,6 +205,8 @@ impl FileType {
             FileType::Auto => InputKind::Auto,
             FileType::Wav => InputKind::Wav,
             FileType::Raw => InputKind::Raw,
+            // Play reads FLAC by its content.
+            FileType::Flac => InputKind::Auto,
         }
     }
 
@@ -212,6 +216,7 @@ impl FileType {
             FileType::Auto => Container::from_name(path),
             FileType::Wav => Container::Wav,
             FileType::Raw => Container::Raw,
+            FileType::Flac => Container::Flac,
         }
     }
 }
@@ -286,13 +291,15 @@ pub fn parse_loop(text: &str) -> Result<Passes, String> {
     }
 }
 
-/// Record from a capture device to a WAV or raw file.
+/// Record from a capture device to a WAV, FLAC or raw file.
 ///
-/// Ctrl-C, SIGTERM and SIGHUP finish the recording cleanly. The WAV header is kept up to date
-/// on disk every second, so even a crash leaves a valid file. Long recordings continue in
-/// numbered files (take-01.wav, take-02.wav, …) before WAV's 4 GiB limit. A rate, channel
-/// count or format (-r, -c, -f) the device does not take is captured as the device has it and
-/// converted (resampled, mixed down), so the file holds exactly what was asked for.
+/// Ctrl-C, SIGTERM and SIGHUP finish the recording cleanly. The header is kept up to date on
+/// disk as it records, so even a crash leaves a valid file (FLAC: decodable to its last whole
+/// frame). Long recordings continue in numbered files (take-01.wav, take-02.wav, …) before
+/// WAV's 4 GiB limit. A rate, channel count or format (-r, -c, -f) the device does not take is
+/// captured as the device has it and converted (resampled, mixed down), so the file holds
+/// exactly what was asked for. With --trigger, recording waits for sound and each take is its
+/// own numbered file.
 #[derive(Debug, Args)]
 pub struct RecordArgs {
     #[command(flatten)]
@@ -302,7 +309,7 @@ pub struct RecordArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// File type (default: raw for a .raw name, WAV otherwise).
+    /// File type (default: raw for a .raw name, FLAC for .flac, WAV otherwise).
     #[arg(short = 't', long = "type", value_enum, default_value_t = FileType::Auto)]
     pub file_type: FileType,
 
@@ -316,6 +323,9 @@ pub struct RecordArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub duration: Option<Duration>,
 
+    #[command(flatten)]
+    pub trigger: TriggerArgs,
+
     /// Overwrite FILE if it exists.
     #[arg(long)]
     pub force: bool,
@@ -327,6 +337,36 @@ pub struct RecordArgs {
     /// Continue in the next numbered file after this long: seconds or [h:]m:s.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub max_file_time: Option<Duration>,
+}
+
+/// Sound-triggered takes (`record --trigger`).
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// Wait for sound: a take starts when the peak of any channel reaches this level (dBFS,
+    /// -40dB or -40), and each take is its own numbered file (FILE-01, FILE-02, …).
+    #[arg(long, value_name = "DB", value_parser = crate::stream::trigger::parse_db, allow_hyphen_values = true)]
+    pub trigger: Option<f64>,
+
+    /// A take ends after this long below the level (2s, 500ms, 1.5 or [h:]m:s).
+    #[arg(long, value_name = "TIME", value_parser = crate::stream::trigger::parse_span, default_value = "2s", requires = "trigger")]
+    pub hang: Duration,
+
+    /// A take starts this long before the sound that triggered it.
+    #[arg(long, value_name = "TIME", value_parser = crate::stream::trigger::parse_span, default_value = "0.5s", requires = "trigger")]
+    pub pre_roll: Duration,
+
+    /// A take lasts at least this long (a click makes no tiny file).
+    #[arg(long, value_name = "TIME", value_parser = crate::stream::trigger::parse_span, default_value = "1s", requires = "trigger")]
+    pub min_take: Duration,
+
+    /// Stop after this many takes (files, with --split-on-silence).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), requires = "trigger")]
+    pub takes: Option<u32>,
+
+    /// Record everything, but start a new file at each silence: once the level has stayed
+    /// below --trigger for --hang.
+    #[arg(long, requires = "trigger")]
+    pub split_on_silence: bool,
 }
 
 /// Show, set and watch mixer controls.

@@ -16,7 +16,7 @@ use crate::cli::RecordArgs;
 use crate::container::wav;
 use crate::device::negotiate::Request;
 use crate::exit_codes::{ExitCode, UsageError};
-use crate::output::{Container, RecordingPlan, Rollover, Target};
+use crate::output::{flac, Container, RecordingPlan, Rollover, Target};
 use crate::progress::{clock, Ui};
 use crate::sample::format::{channels_label, SampleFormat};
 use crate::signals::StopFlag;
@@ -24,6 +24,7 @@ use crate::spec::{frames_in, PartialSpec, PcmSpec};
 use crate::stream::adapt::Adapter;
 use crate::stream::capture::{Capture, CaptureConfig};
 use crate::stream::recorder::{self, Recorded};
+use crate::stream::takes::TakeSettings;
 
 /// What is recorded when `-f`, `-c` and `-r` are not given: arecord's CD-like default, at the
 /// rate most devices run.
@@ -48,6 +49,15 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     if container == Container::Wav && requested.format.is_some() {
         wav::check_format(wanted.format).map_err(|e| UsageError(e.to_string()))?;
     }
+    if container == Container::Flac {
+        // What FLAC cannot hold, before the device opens (the writer checks what it took).
+        let given = PcmSpec {
+            format: requested.format.unwrap_or(DEFAULT_SPEC.format),
+            ..wanted
+        };
+        flac::check_spec(&given).map_err(|e| UsageError(e.to_string()))?;
+    }
+    let takes = take_settings(&args, &target)?;
     if args.duration == Some(Duration::ZERO) {
         return Err(UsageError("--duration must be more than 0".into()).into());
     }
@@ -170,9 +180,39 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
         channels_label(file_spec.channels),
         file_spec.rate
     ));
-    let recording = recorder::record(capture, adapter, plan, &ui)?;
-    report(&recording, &ui);
+    let recording = recorder::record(capture, adapter, plan, takes, &ui)?;
+    if let (Some(settings), true) = (takes, recording.written.files.is_empty()) {
+        ui.status(format!(
+            "No take: the level never reached {} dB",
+            settings.threshold_db
+        ));
+    } else {
+        report(&recording, &ui);
+    }
     Ok(ExitCode::Success)
+}
+
+/// What `--trigger` and its options ask for; they need files to write the takes in.
+fn take_settings(args: &RecordArgs, target: &Target) -> Result<Option<TakeSettings>> {
+    let t = &args.trigger;
+    let Some(threshold_db) = t.trigger else {
+        return Ok(None);
+    };
+    if *target == Target::Stdout {
+        return Err(UsageError(
+            "--trigger needs a FILE: each take is a numbered file, and standard output is one stream"
+                .into(),
+        )
+        .into());
+    }
+    Ok(Some(TakeSettings {
+        threshold_db,
+        hang: t.hang,
+        pre_roll: t.pre_roll,
+        min_take: t.min_take,
+        split: t.split_on_silence,
+        takes: t.takes,
+    }))
 }
 
 /// The summary line on a terminal, with the gaps the warnings reported one by one, and the

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::flac;
 use super::naming::{self, Target};
 use crate::container::wav;
 use crate::exit_codes::UsageError;
@@ -19,13 +20,16 @@ use crate::spec::{frames_in, PcmSpec};
 pub enum Container {
     Wav,
     Raw,
+    /// Encoded as it is captured ([`super::flac`]).
+    Flac,
 }
 
 impl Container {
-    /// WAV unless the name ends in `.raw` (any case).
+    /// WAV unless the name ends in `.raw` or `.flac` (any case).
     pub fn from_name(path: &Path) -> Container {
         match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("raw") => Container::Raw,
+            Some(ext) if ext.eq_ignore_ascii_case("flac") => Container::Flac,
             _ => Container::Wav,
         }
     }
@@ -34,6 +38,7 @@ impl Container {
         match self {
             Container::Wav => "WAV",
             Container::Raw => "raw",
+            Container::Flac => "FLAC",
         }
     }
 }
@@ -91,6 +96,9 @@ pub(crate) struct FileLimits {
     pub(crate) file_data: u64,
     /// Data bytes after which the header is rewritten (whole frames, at least one).
     pub(crate) header_step: u64,
+    /// FLAC: the whole size a file may reach (its header and frames), where `--max-file-size`
+    /// says. FLAC's sizes are known only once encoded, so `file_data` does not count them.
+    pub(crate) file_bytes: Option<u64>,
 }
 
 impl FileLimits {
@@ -100,14 +108,29 @@ impl FileLimits {
         let header_len = match rec.container {
             Container::Wav => wav::header(spec, 0)?.len() as u64,
             Container::Raw => 0,
+            Container::Flac => flac::HEADER_LEN,
         };
         let mut limit = match (&rec.target, rec.container) {
             // An open-ended header on a stream: nothing limits it (and nothing rolls over).
             (Target::Stdout, _) => u64::MAX,
             (Target::File(_), Container::Wav) => wav_data_limit(header_len),
             (Target::File(_), Container::Raw) => u64::MAX,
+            // STREAMINFO counts a file's samples in 36 bits.
+            (Target::File(_), Container::Flac) => flac::MAX_FILE_SAMPLES.saturating_mul(frame),
         };
-        if let Some(max) = rec.rollover.max_file_bytes {
+        let mut file_bytes = None;
+        if let (Some(max), Container::Flac) = (rec.rollover.max_file_bytes, rec.container) {
+            // A file must take its header and the largest frame there can be.
+            let least = header_len + flac::max_frame_bytes(spec);
+            if max < least {
+                return Err(UsageError(format!(
+                    "--max-file-size {max} is too small for FLAC of {}: a file needs at least {least} bytes (its header and one frame)",
+                    spec.describe()
+                ))
+                .into());
+            }
+            file_bytes = Some(max);
+        } else if let Some(max) = rec.rollover.max_file_bytes {
             let least = header_len + frame;
             if max < least {
                 return Err(UsageError(format!(
@@ -137,12 +160,17 @@ impl FileLimits {
         Ok(FileLimits {
             file_data: (limit / frame).max(1) * frame,
             header_step: step_frames.saturating_mul(frame),
+            file_bytes,
         })
     }
 
     /// The number of the last numbered file, where the length says it: `Some(1)` when it fits
     /// one file (which keeps its name), `None` when the length is not known.
     pub(crate) fn last_index(&self, rec: &RecordingPlan) -> Option<u32> {
+        if self.file_bytes.is_some() {
+            // How many files compressed audio fills is known only as it is written.
+            return None;
+        }
         let frame = rec.spec.bytes_per_frame() as u64;
         let total = frames_in(rec.duration?, rec.spec.rate).saturating_mul(frame);
         let files = total.div_ceil(self.file_data).max(1);
@@ -164,6 +192,7 @@ mod tests {
         assert_eq!(Container::from_name(Path::new("x.RAW")), Container::Raw);
         assert_eq!(Container::from_name(Path::new("x.wav")), Container::Wav);
         assert_eq!(Container::from_name(Path::new("x")), Container::Wav);
+        assert_eq!(Container::from_name(Path::new("x.Flac")), Container::Flac);
     }
 
     #[test]
@@ -182,6 +211,34 @@ mod tests {
         assert!(FileLimits::of(&raw).unwrap().file_data >= u64::MAX - 32);
         // The header follows every 50 ms of audio at the recording's rate.
         assert_eq!(FileLimits::of(&stdout).unwrap().header_step, 2400 * 32);
+    }
+
+    #[test]
+    fn flac_files_roll_over_at_36_bits_of_samples_and_check_their_size_against_a_frame() {
+        let spec = layout(S24_3LE, 8);
+        let flac = RecordingPlan {
+            container: Container::Flac,
+            ..recording(Target::File("x.flac".into()), spec, Rollover::default())
+        };
+        // No 4 GiB limit: STREAMINFO's 36-bit sample count is the only one.
+        let limits = FileLimits::of(&flac).unwrap();
+        assert_eq!(limits.file_data, ((1u64 << 36) - 1) * 24);
+        assert_eq!(limits.file_bytes, None);
+        let small = RecordingPlan {
+            rollover: by_size(64 * 1024),
+            ..flac.clone()
+        };
+        let err = FileLimits::of(&small).unwrap_err().to_string();
+        assert!(err.contains("too small for FLAC"), "{err}");
+        let sized = RecordingPlan {
+            rollover: by_size(1 << 20),
+            duration: Some(Duration::from_secs(60)),
+            ..flac
+        };
+        let limits = FileLimits::of(&sized).unwrap();
+        assert_eq!(limits.file_bytes, Some(1 << 20));
+        // How many files compressed audio takes is not known up front.
+        assert_eq!(limits.last_index(&sized), None);
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Writing recordings: WAV and raw output, kept valid on disk whatever ends the recording.
+//! Writing recordings: WAV, FLAC and raw output, kept valid on disk whatever ends the recording.
+//! FLAC's frames and STREAMINFO are written by [`flac_out`], through the same files, rollover
+//! and error paths as the others.
 //!
 //! WAV headers are written by hand rather than with hound, because a recording needs what hound
 //! cannot do: write to a non-seekable standard output (with an open-ended header, as arecord
@@ -27,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 
+use super::flac::{self, FlacEncoder};
 use super::naming::{self, name_taken, numbered_path, CreateError, Target};
 use super::plan::{Container, FileLimits, RecordingPlan};
 use super::syncer::{sync_file_and_dir, SyncFailure, Syncer};
@@ -63,6 +66,8 @@ struct Output {
     /// `data_bytes` as the header on disk says, and when it was written.
     header_data_bytes: u64,
     header_at: Instant,
+    /// FLAC: the STREAMINFO on disk has the exact count and MD5 (not "unknown").
+    flac_complete: bool,
 }
 
 impl Output {
@@ -75,6 +80,7 @@ impl Output {
             data_bytes: 0,
             header_data_bytes: 0,
             header_at: Instant::now(),
+            flac_complete: false,
         }
     }
 }
@@ -90,36 +96,87 @@ pub struct RecordingWriter {
     skipped: Vec<PathBuf>,
     data_bytes: u64,
     syncer: Option<Syncer>,
+    /// The encoder of a FLAC recording (its state goes on from file to file).
+    flac: Option<FlacEncoder>,
 }
 
 impl RecordingWriter {
     /// Checks the recording again (see [`RecordingPlan::check`]) and creates its first file with
     /// its header, or writes the header to standard output.
     pub fn create(rec: RecordingPlan) -> Result<RecordingWriter> {
-        Self::create_on(rec, None)
+        Self::create_on(rec, None, None)
     }
 
-    /// [`Self::create`], where `stream` (if given) stands for standard output.
-    fn create_on(rec: RecordingPlan, stream: Option<File>) -> Result<RecordingWriter> {
+    /// Like [`Self::create`], but the first file is the numbered one `from` or, where that name
+    /// is taken, the next free one (a triggered recording's takes: `take-03.wav`, …); a rollover
+    /// continues with the numbers after it. Only the names it writes are checked: earlier takes
+    /// of the same recording are not in its way.
+    pub fn create_numbered(rec: RecordingPlan, from: u32) -> Result<RecordingWriter> {
+        Self::create_on(rec, None, Some(from.max(1)))
+    }
+
+    /// The number of the current file (0 for the base name).
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// [`Self::create`], where `stream` (if given) stands for standard output, and the first
+    /// file is numbered from `numbered` where given.
+    fn create_on(
+        rec: RecordingPlan,
+        stream: Option<File>,
+        numbered: Option<u32>,
+    ) -> Result<RecordingWriter> {
         if rec.container == Container::Wav {
             wav::check_format(rec.spec.format)?;
         }
-        rec.check()?;
+        let flac = match rec.container {
+            Container::Flac => Some(FlacEncoder::new(rec.spec)?),
+            _ => None,
+        };
+        if numbered.is_none() {
+            rec.check()?;
+        }
         let limits = FileLimits::of(&rec)?;
+        let mut index = 0;
+        let mut skipped = Vec::new();
         let (output, syncer) = match &rec.target {
             Target::Stdout => {
                 let file = match stream {
                     Some(file) => file,
                     None => stdout_file()?,
                 };
-                if rec.container == Container::Wav {
-                    let header = wav::header(&rec.spec, u64::from(wav::OPEN_ENDED_DATA_LEN))?;
-                    let mut done = 0;
-                    write_counted(&file, &header, &mut done).map_err(|e| {
-                        anyhow!("cannot write standard output: {}", io_error_text(&e))
-                    })?;
-                }
+                let header = match rec.container {
+                    Container::Wav => wav::header(&rec.spec, u64::from(wav::OPEN_ENDED_DATA_LEN))?,
+                    // A stream's STREAMINFO stays "unknown": it cannot be rewritten.
+                    Container::Flac => flac::unknown_header(&rec.spec)?.to_vec(),
+                    Container::Raw => Vec::new(),
+                };
+                let mut done = 0;
+                write_counted(&file, &header, &mut done)
+                    .map_err(|e| anyhow!("cannot write standard output: {}", io_error_text(&e)))?;
                 (Output::new(file, None, false, false), None)
+            }
+            Target::File(path) if numbered.is_some() => {
+                let mut n = numbered.unwrap_or(1);
+                let output = loop {
+                    let to = numbered_path(path, n);
+                    let result = if !rec.force && name_taken(&to) {
+                        Err(CreateError::Exists)
+                    } else {
+                        open_file(&rec, &to)
+                    };
+                    match result {
+                        Ok(output) => break output,
+                        Err(CreateError::Exists) => {
+                            skipped.push(to);
+                            n = next_index(n, path)?;
+                        }
+                        Err(e) => return Err(e.message(&to)),
+                    }
+                };
+                index = n;
+                (output, Some(Syncer::start()))
             }
             Target::File(path) => {
                 let output = open_file(&rec, path).map_err(|e| e.message(path))?;
@@ -130,11 +187,12 @@ impl RecordingWriter {
             rec,
             limits,
             output,
-            index: 0,
+            index,
             files: Vec::new(),
-            skipped: Vec::new(),
+            skipped,
             data_bytes: 0,
             syncer,
+            flac,
         };
         writer.started_output();
         Ok(writer)
@@ -160,6 +218,12 @@ impl RecordingWriter {
 
     /// Whether the current output has a header that follows the data.
     fn tracks_header(&self) -> bool {
+        matches!(self.rec.container, Container::Wav | Container::Flac) && self.output.seekable
+    }
+
+    /// Whether writes are cut so that the header follows every [`HEADER_STEP`](super::plan::HEADER_STEP) (WAV; FLAC's
+    /// frames are whole on their own and its header is rewritten at checkpoints).
+    fn steps_header(&self) -> bool {
         self.rec.container == Container::Wav && self.output.seekable
     }
 
@@ -191,11 +255,14 @@ impl RecordingWriter {
         while !bytes.is_empty() {
             let limit = self.current_limit();
             if self.output.data_bytes >= limit && self.output.ours {
+                // A FLAC file's last, short frame holds what is pending, before its header
+                // is final.
+                self.flush_flac()?;
                 self.roll_over()?;
             }
             let room = self.current_limit().saturating_sub(self.output.data_bytes);
             let mut take = bytes.len().min(usize::try_from(room).unwrap_or(usize::MAX));
-            if self.tracks_header() {
+            if self.steps_header() {
                 take = take.min(usize::try_from(self.limits.header_step).unwrap_or(usize::MAX));
             }
             if take == 0 {
@@ -209,7 +276,7 @@ impl RecordingWriter {
             let (now, rest) = bytes.split_at(take);
             self.write_to_current(now)?;
             bytes = rest;
-            if self.tracks_header()
+            if self.steps_header()
                 && self
                     .output
                     .data_bytes
@@ -226,6 +293,9 @@ impl RecordingWriter {
     }
 
     fn write_to_current(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.flac.is_some() {
+            return self.write_flac(bytes);
+        }
         let mut done = 0;
         let result = write_counted(&self.output.file, bytes, &mut done);
         self.output.data_bytes += done as u64;
@@ -286,7 +356,11 @@ impl RecordingWriter {
     /// data pauses.
     pub fn checkpoint(&mut self) -> Result<()> {
         self.check_sync()?;
-        if !self.tracks_header() || self.output.header_data_bytes == self.output.data_bytes {
+        let current = match self.rec.container {
+            Container::Flac => self.output.flac_complete,
+            _ => self.output.header_data_bytes == self.output.data_bytes,
+        };
+        if !self.tracks_header() || current {
             return Ok(());
         }
         self.update_header_naming_the_file()
@@ -318,6 +392,7 @@ impl RecordingWriter {
         match self.rec.container {
             Container::Wav => wav::header(&self.rec.spec, 0).map_or(0, |h| h.len() as u64),
             Container::Raw => 0,
+            Container::Flac => flac::HEADER_LEN,
         }
     }
 
@@ -325,6 +400,11 @@ impl RecordingWriter {
     /// the header (nothing to do for raw).
     fn update_header(&mut self) -> io::Result<()> {
         self.output.header_at = Instant::now();
+        if let Some(encoder) = &self.flac {
+            self.output.file.write_all_at(&encoder.header(true), 0)?;
+            self.output.flac_complete = true;
+            return Ok(());
+        }
         if self.rec.container != Container::Wav {
             return Ok(());
         }
@@ -410,6 +490,12 @@ impl RecordingWriter {
         self.index = index;
         self.output = next;
         self.started_output();
+        if let Some(encoder) = &mut self.flac {
+            // A new stream; what is still pending (after a rollover by size) is its start.
+            encoder.start_file();
+            self.output.data_bytes =
+                encoder.pending_samples() * self.rec.spec.bytes_per_frame() as u64;
+        }
         Ok(())
     }
 
@@ -424,6 +510,7 @@ impl RecordingWriter {
     /// the disk, and closes the output. A sync that failed, now or earlier, is the error.
     pub fn finish(mut self) -> Result<Written> {
         self.check_sync()?;
+        self.flush_flac()?;
         if let Some(path) = self.output.path.clone() {
             if self.tracks_header() {
                 self.update_header_naming_the_file()?;
@@ -448,6 +535,8 @@ impl RecordingWriter {
         self.data_bytes += bytes;
     }
 }
+
+mod flac_out;
 
 /// The number after `index`, for `base`'s numbered files.
 fn next_index(index: u32, base: &Path) -> Result<u32> {
@@ -480,6 +569,11 @@ fn open_file(rec: &RecordingPlan, path: &Path) -> Result<Output, CreateError> {
             })?
         }
         Container::Raw => Vec::new(),
+        Container::Flac => flac::unknown_header(&rec.spec)
+            .map_err(|e| {
+                CreateError::Write(io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
+            })?
+            .to_vec(),
     };
     let file = naming::create_with_header(path, &header, rec.force)?;
     Ok(Output::new(
@@ -603,7 +697,7 @@ mod tests {
                 .open("/dev/null")
                 .unwrap();
             let rec = recording(Target::Stdout, layout(S32_LE, 8), Rollover::default());
-            let mut w = RecordingWriter::create_on(rec, Some(null)).unwrap();
+            let mut w = RecordingWriter::create_on(rec, Some(null), None).unwrap();
             let near = u64::from(u32::MAX) - 64;
             w.pretend_written(near);
             let result = w.write(&vec![0u8; 1 << 20]).map(|()| w.data_bytes());

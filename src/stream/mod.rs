@@ -4,7 +4,9 @@
 //! live display both show; [`tone`] is a generated source; [`adapt`] converts and resamples
 //! where a device does not take the layout asked for. [`control`] carries the commands that
 //! steer playback (keys from [`keys`], signals, a control pipe); [`speaker_test`] plays a test
-//! signal on one channel at a time and [`speaker_view`] shows it on a terminal.
+//! signal on one channel at a time and [`speaker_view`] shows it on a terminal; [`trigger`]
+//! decides which captured frames make which take of `record --trigger`, and [`takes`] records
+//! them.
 
 pub mod adapt;
 pub mod capture;
@@ -16,4 +18,6 @@ pub mod recorder;
 pub mod source;
 pub mod speaker_test;
 pub mod speaker_view;
+pub mod takes;
 pub mod tone;
+pub mod trigger;

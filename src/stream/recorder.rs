@@ -17,6 +17,7 @@ use crate::spec::{frames_duration, PcmSpec};
 use crate::stream::adapt::Adapter;
 use crate::stream::capture::{Capture, Next};
 use crate::stream::meter::{Meter, REDRAW};
+use crate::stream::takes::{self, TakeSettings};
 
 /// What a finished recording holds.
 #[derive(Clone, Debug)]
@@ -42,18 +43,23 @@ impl Recorded {
 
 /// Records from a running `capture` into `plan` (whose spec becomes what the device took) until the capture ends (its duration, or the
 /// stop flag), or the output fails. Either way the capture is stopped and joined here, once.
-/// `adapter`, when given, turns what the device delivers into what the file holds.
+/// `adapter`, when given, turns what the device delivers into what the file holds. With
+/// `trigger`, only the takes it finds are recorded, each in its own numbered file.
 pub fn record(
     capture: Capture,
     adapter: Option<Adapter>,
     plan: RecordingPlan,
+    trigger: Option<TakeSettings>,
     ui: &Ui,
 ) -> Result<Recorded> {
     let spec = adapter
         .as_ref()
         .map_or(capture.negotiated.spec, Adapter::to);
     let started = Instant::now();
-    let result = write_all(&capture, adapter, plan, spec, ui);
+    let result = match trigger {
+        None => write_all(&capture, adapter, plan, spec, ui),
+        Some(settings) => takes::write_takes(&capture, adapter, plan, settings, ui),
+    };
     // The one place a recording's capture ends: at once when the output failed, otherwise
     // after it delivered everything.
     let ended = capture.finish();
@@ -132,7 +138,7 @@ fn write_all(
     out.finish()
 }
 
-fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
+pub(crate) fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
     let at = frames_duration(gap.at_frame, spec.rate);
     ui.warn(bar, gap.describe(Direction::Capture, at));
 }

@@ -330,7 +330,7 @@ fn pulse_env() -> (Pulse, TestEnv) {
 }
 
 /// aplay playing a sine into the private server's null sink, stopped on drop.
-struct Player(Child);
+pub(crate) struct Player(Child);
 
 impl Drop for Player {
     fn drop(&mut self) {
@@ -342,7 +342,7 @@ impl Drop for Player {
 /// Plays a sine of `freq` Hz lasting `secs` into the null sink with aplay (which also keeps the
 /// sink, and so its monitor, at aplay's low latency: with no stream playing, the null sink's
 /// monitor delivers in bursts of up to two seconds, to arecord too).
-fn play_into_the_sink(pulse: &Pulse, env: &TestEnv, secs: &str, freq: &str) -> Player {
+pub(crate) fn play_into_the_sink(pulse: &Pulse, env: &TestEnv, secs: &str, freq: &str) -> Player {
     require_tool("sox");
     let tone = sox_tone(env, &format!("tone-{freq}.wav"), secs, freq);
     let player = env

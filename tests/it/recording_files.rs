@@ -249,14 +249,14 @@ fn names_a_known_length_writes_are_checked_before_the_device_opens() {
     );
 }
 
-/// A small tmpfs mounted for the test, unmounted on drop. `None` (with the reason printed) where
+/// A small tmpfs mounted for the test, unmounted on drop (the FLAC tests use it too). `None` (with the reason printed) where
 /// mounting is not permitted.
-struct SmallTmpfs {
+pub(crate) struct SmallTmpfs {
     dir: tempfile::TempDir,
 }
 
 impl SmallTmpfs {
-    fn mount(size: &str) -> Option<SmallTmpfs> {
+    pub(crate) fn mount(size: &str) -> Option<SmallTmpfs> {
         let dir = tempfile::tempdir().ok()?;
         let out = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -273,7 +273,7 @@ impl SmallTmpfs {
         Some(SmallTmpfs { dir })
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 }
