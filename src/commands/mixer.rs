@@ -272,3 +272,38 @@ fn report_changes(
     out.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mixer::tui::fake;
+
+    fn lines(before: &[Control], after: &[Control], json: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        report_changes(&mut out, "hw:0", before, after, json, Scale::Mapped)
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn watch_says_which_controls_appeared_and_went_away() {
+        let card = fake::card();
+        let (first, rest) = card.split_first().expect("a fake card with controls");
+        let appeared = lines(rest, &card, false);
+        assert_eq!(appeared.len(), 1, "{appeared:?}");
+        assert!(
+            appeared[0].starts_with(&format!("{}  added: ", first.id)),
+            "{appeared:?}"
+        );
+        let gone = lines(&card, rest, false);
+        assert_eq!(gone, [format!("{}  removed", first.id)]);
+        let json = lines(&card, rest, true);
+        let event: serde_json::Value = serde_json::from_str(&json[0]).unwrap_or_default();
+        assert_eq!(event["event"], "removed", "{json:?}");
+        assert_eq!(event["id"], first.id.as_str(), "{json:?}");
+        assert!(lines(&card, &card, false).is_empty(), "nothing changed");
+    }
+}

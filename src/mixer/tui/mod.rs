@@ -13,7 +13,7 @@
 //!   descriptors and the terminal together.
 
 #[cfg(test)]
-mod fake;
+pub(crate) mod fake;
 pub mod keys;
 pub mod layout;
 pub mod model;

@@ -1,0 +1,36 @@
+# alsatool mixer -c 0 watch prints a control that appears while it watches: alsa-lib's softvol
+# plugin creates a user control on card 0 the first time its PCM opens ("Watch Test").
+need_alsatool mixer
+at_bg watch mixer -c 0 watch
+has_ctl() {
+    for fd in "/proc/$bg/fd"/*; do
+        [ "$(readlink "$fd")" = /dev/snd/controlC0 ] && return 0
+    done
+    return 1
+}
+i=0
+while ! has_ctl && [ $i -lt 50 ]; do
+    usleep 100000
+    i=$((i + 1))
+done
+usleep 300000
+kill -0 $bg 2>/dev/null || { show watch; fail "watch exited early: $(head -n 1 watch.err)"; }
+cat >/etc/asound.conf <<'END'
+pcm.watch_test {
+    type softvol
+    slave.pcm "hw:Dummy"
+    control { name "Watch Test Playback Volume" card Dummy }
+    resolution 11
+}
+END
+x aplay -q -D watch_test -f S16_LE -c 2 -r 48000 -s 1 /dev/zero
+rm -f /etc/asound.conf
+i=0
+while ! grep -q "Watch Test.*added" watch.out && [ $i -lt 30 ]; do
+    usleep 100000
+    i=$((i + 1))
+done
+kill -INT $bg
+wait_gone $bg 5
+show watch
+grep -q "Watch Test.*added" watch.out || fail "watch did not print the new control 'Watch Test' as added within 3 s"
