@@ -2,15 +2,17 @@
 //!
 //! Both devices run together on one thread: each pass reads a capture period and writes as
 //! much to playback, which stays full. Playback carries silence with one [`latency`] burst per
-//! run, spaced so that each run's search window holds only its own burst. Everything is
-//! measured on the capture side's hardware position (frames read plus those the device still
-//! holds), which needs no common start of the two streams:
-//! - the round trip runs from the moment the burst is handed to playback (capture's position
-//!   then) to the moment the application has read the period that holds it back (capture's
-//!   position then): what an application that plays and listens experiences;
-//! - ALSA's buffering is what playback had queued ahead of the burst (about its buffer, as it
-//!   is kept full) plus the wait for the capture period that holds the burst (up to a period);
-//! - the rest is outside ALSA: converters, cables, the air, a sound server.
+//! run, spaced so that each run's search window holds only its own burst (and one burst more
+//! first, to let the path settle). A round trip is two parts:
+//! - ALSA's buffering, from the configuration: the playback buffer (a frame handed to a full
+//!   playback device waits that long) and the capture period (a captured frame waits up to
+//!   that long before the application is woken to read it);
+//! - the rest, outside ALSA, measured: converters, cables, the air, a sound server. When the
+//!   burst is handed over, capture's hardware position (frames read plus those it holds) and
+//!   the playback queue ahead of the burst are noted; where the burst turns up in the capture,
+//!   less that position and that queue, is the time it spent outside. Both positions are read
+//!   at the same moment, so the two streams need no common start, and the figure is exact to
+//!   the devices' own position reports (a timer tick on snd-aloop), not to a period.
 //!
 //! [`latency`]: crate::stream::latency
 
@@ -53,7 +55,8 @@ pub struct LatencyConfig {
     pub runs: usize,
 }
 
-/// One run's figures, in frames.
+/// One run's figures, in frames: `total` = `alsa` (the playback buffer and the capture
+/// period) + `outside` (measured).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Run {
     pub total: i64,
@@ -147,8 +150,6 @@ pub fn measure(config: &LatencyConfig, stop: &StopFlag) -> Result<Measurement> {
     let mut stopped = output.write(&fill)? == Transfer::Stopped;
 
     let mut captured: Vec<f64> = Vec::new();
-    // Capture's hardware position after each read (frames read plus those it still held).
-    let mut position_after_read: Vec<i64> = Vec::new();
     // For each burst: playback's queue ahead of it, and capture's position, at the hand-over.
     let mut handed: Vec<Option<(i64, i64)>> = vec![None; bursts.len()];
     let mut in_buf = vec![0u8; period * in_frame];
@@ -160,7 +161,6 @@ pub fn measure(config: &LatencyConfig, stop: &StopFlag) -> Result<Measurement> {
             break;
         }
         let position = input.frames() as i64 + input.delay().unwrap_or(0).max(0);
-        position_after_read.push(position);
         for frame in in_buf.chunks_exact(in_frame) {
             let sum: f64 = frame
                 .chunks_exact(in_width)
@@ -218,6 +218,7 @@ pub fn measure(config: &LatencyConfig, stop: &StopFlag) -> Result<Measurement> {
     output.abort();
     input.abort();
 
+    let alsa = (playback.buffer_frames + capture.period_frames) as i64;
     let mut runs = Vec::new();
     let mut missing = 0;
     for handed in handed.into_iter().skip(WARM_UP_BURSTS) {
@@ -237,18 +238,11 @@ pub fn measure(config: &LatencyConfig, stop: &StopFlag) -> Result<Measurement> {
             continue;
         };
         let arrived = (lo + found.offset) as i64;
-        let chunk = arrived as usize / period;
-        let Some(&read_back) = position_after_read.get(chunk) else {
-            missing += 1;
-            continue;
-        };
-        let total = read_back - position;
-        let waited = read_back - arrived;
-        let alsa = ahead + waited;
+        let outside = arrived - position - ahead;
         runs.push(Run {
-            total,
+            total: alsa + outside,
             alsa,
-            outside: total - alsa,
+            outside,
             score: found.score,
         });
     }
