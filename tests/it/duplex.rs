@@ -343,6 +343,9 @@ fn latency_through_pulseaudio_agrees_from_run_to_run() {
             r["outside_frames"].as_i64().unwrap(),
         );
         assert_eq!(total, alsa + outside, "{first}");
+        // ALSA's part is the playback buffer and the capture period.
+        let buffer = first["playback"]["buffer_frames"].as_i64().unwrap();
+        assert_eq!(alsa, buffer + period, "{first}");
         assert!(total > 0, "{first}");
         assert!(r["score"].as_f64().unwrap() > 0.9, "{first}");
     }
