@@ -28,6 +28,9 @@ pub const MAX_CORRECTION: f64 = 0.002;
 /// The fill must be outside the deadband for this many blocks in a row to engage the
 /// correction: one block's average may stray on a noisy device, a second of them does not.
 pub const ENGAGE_BLOCKS: u32 = 4;
+/// The target fill is taken once the streams have run this long (seconds): starting devices
+/// (a sound server above all) take a moment to settle their buffering.
+pub const SETTLE_SECONDS: f64 = 1.0;
 /// The live estimate needs this much time (seconds) before it is shown or used.
 pub const MIN_SPAN_SECONDS: f64 = 2.0;
 
@@ -84,8 +87,11 @@ pub struct DriftControl {
     segment: Fit,
     segment_span: (f64, f64),
     earlier: Vec<(f64, f64)>,
-    /// The fill the correction holds: where it settled in the first block.
+    /// The fill the correction holds: where it settled (the first block after
+    /// [`SETTLE_SECONDS`]).
     target: Option<f64>,
+    /// When the first block of this stream ended.
+    first_block: Option<f64>,
     /// The latest block average of the fill.
     fill: Option<f64>,
     engaged: bool,
@@ -113,6 +119,7 @@ impl DriftControl {
             segment_span: (0.0, 0.0),
             earlier: Vec::new(),
             target: None,
+            first_block: None,
             fill: None,
             engaged: false,
             outside: 0,
@@ -145,7 +152,7 @@ impl DriftControl {
 
     fn add_block(&mut self, block: Reading) {
         self.fill = Some(block.fill);
-        let target = *self.target.get_or_insert(block.fill);
+        let first = *self.first_block.get_or_insert(block.time);
         self.window.push_back(block);
         self.live.add(block.time, block.uncorrected, 1.0);
         while let Some(old) = self.window.front().copied() {
@@ -161,6 +168,12 @@ impl DriftControl {
         self.segment_span.1 = block.time;
         self.segment.add(block.time, block.uncorrected, 1.0);
 
+        if self.target.is_none() && block.time - first >= SETTLE_SECONDS {
+            self.target = Some(block.fill);
+        }
+        let Some(target) = self.target else {
+            return;
+        };
         let error = block.fill - target;
         self.outside = if error.abs() > DEADBAND_SECONDS {
             self.outside + 1
@@ -192,6 +205,7 @@ impl DriftControl {
     pub fn reset(&mut self) {
         self.restart();
         self.target = None;
+        self.first_block = None;
         self.fill = None;
         self.engaged = false;
         self.outside = 0;
