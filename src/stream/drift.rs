@@ -11,7 +11,7 @@
 //!
 //! The correction cancels the estimated drift and pulls the real fill back to where it settled
 //! at the start, slowly enough to be inaudible. It stays off, and audio passes bit-exact, while
-//! the fill stays within a millisecond of its target: two streams on one clock never need it.
+//! the fill stays within 2 ms of its target: two streams on one clock never need it.
 
 use std::collections::VecDeque;
 
@@ -20,17 +20,21 @@ pub const BLOCK_SECONDS: f64 = 0.25;
 /// The live estimate fits the blocks of the last this many seconds.
 pub const WINDOW_SECONDS: f64 = 30.0;
 /// The correction stays off while the fill is within this of its target (seconds).
-pub const DEADBAND_SECONDS: f64 = 0.001;
+pub const DEADBAND_SECONDS: f64 = 0.002;
 /// A fill error is pulled back over about this long (seconds): slow enough to be inaudible.
 pub const PULL_SECONDS: f64 = 10.0;
 /// The correction never exceeds this (relative): far beyond any crystal, short of audible pitch.
 pub const MAX_CORRECTION: f64 = 0.002;
 /// The fill must be outside the deadband for this many blocks in a row to engage the
-/// correction: one block's average may stray on a noisy device, a second of them does not.
-pub const ENGAGE_BLOCKS: u32 = 4;
+/// correction: one block's average may stray on a device whose position moves in timer ticks
+/// (snd-aloop's are 4 ms), two seconds of them do not.
+pub const ENGAGE_BLOCKS: u32 = 8;
 /// The target fill is taken once the streams have run this long (seconds): starting devices
 /// (a sound server above all) take a moment to settle their buffering.
 pub const SETTLE_SECONDS: f64 = 1.0;
+/// A change of the uncorrected fill by more than this (seconds) from one block to the next is
+/// a step, not drift: 5 ms in a quarter second would be 2% of clock error.
+pub const STEP_SECONDS: f64 = 0.005;
 /// The live estimate needs this much time (seconds) before it is shown or used.
 pub const MIN_SPAN_SECONDS: f64 = 2.0;
 
@@ -151,6 +155,22 @@ impl DriftControl {
     }
 
     fn add_block(&mut self, block: Reading) {
+        // A step in the positions (a device or the machine stalled and one side caught up
+        // more than the other) is no drift: start the fit over from here, with the fill as
+        // it now stands as the target, rather than correcting it for many seconds.
+        if let Some(last) = self.window.back() {
+            if (block.uncorrected - last.uncorrected).abs() > STEP_SECONDS {
+                let drift = self.drift();
+                self.restart();
+                self.target = None;
+                self.first_block = None;
+                self.outside = 0;
+                if self.engaged {
+                    self.correction =
+                        drift.map_or(0.0, |d| (-d).clamp(-MAX_CORRECTION, MAX_CORRECTION));
+                }
+            }
+        }
         self.fill = Some(block.fill);
         let first = *self.first_block.get_or_insert(block.time);
         self.window.push_back(block);
@@ -346,6 +366,34 @@ mod tests {
         let mut control = DriftControl::new();
         simulate(&mut control, -50e-6, 0.0, 60.0);
         assert!(control.correction() > 0.0);
+    }
+
+    #[test]
+    fn a_step_in_the_fill_is_not_drift() {
+        let mut control = DriftControl::new();
+        let period = 0.01;
+        let mut t = 0.0;
+        while t < 40.0 {
+            // -100 ppm, and a stall at 10 s that leaves 50 ms more in the fill.
+            let step = if t >= 10.0 { 0.05 } else { 0.0 };
+            let fill = 0.06 - 100e-6 * t + step;
+            control.observe(Reading {
+                time: t,
+                uncorrected: fill,
+                fill,
+            });
+            t += period;
+        }
+        let drift = control.drift().expect("an estimate");
+        assert!((drift + 100e-6).abs() < 2e-6, "{}", ppm(drift));
+        let mean = control.mean_drift().expect("a mean");
+        assert!((mean + 100e-6).abs() < 5e-6, "{}", ppm(mean));
+        // Held at the fill as it stood after the step, not pulled back 50 ms.
+        let (fill, target) = control.fill().unwrap();
+        assert!(
+            target > 0.09 && (fill - target).abs() < 0.004,
+            "{fill} {target}"
+        );
     }
 
     #[test]
