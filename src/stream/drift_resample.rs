@@ -17,8 +17,8 @@ use rubato::{
 /// Frames per resampler call: small, so the loop's latency barely grows.
 const CHUNK_FRAMES: usize = 128;
 /// Sinc length: ample for a ratio within a fraction of a percent of 1 (and for rate
-/// conversion), short enough to cost little per frame.
-const SINC_LEN: usize = 128;
+/// conversion), short enough to cost little per frame and to build its tables quickly.
+const SINC_LEN: usize = 64;
 /// Frames of history [`DriftResampler::primed`] takes: the whole filter length.
 pub const PRIME_FRAMES: usize = SINC_LEN;
 /// How far the ratio may move from its base (relative): the drift correction's bound with room.
@@ -42,7 +42,7 @@ impl DriftResampler {
     pub fn new(ratio: f64, channels: usize) -> Result<DriftResampler> {
         let parameters =
             SincInterpolationParameters::new(SINC_LEN, WindowFunction::BlackmanHarris2)
-                .oversampling_factor(256)
+                .oversampling_factor(128)
                 .interpolation(SincInterpolationType::Linear);
         let inner = Async::<f64>::new_sinc(
             ratio,
@@ -71,11 +71,23 @@ impl DriftResampler {
     /// frames already sent on unchanged): its first output frame is the one after them.
     pub fn primed(channels: usize, history: &[f64]) -> Result<DriftResampler> {
         let mut resampler = DriftResampler::new(1.0, channels)?;
-        let frames = history.len() / resampler.channels;
-        resampler.skip += frames;
-        let mut sink = Vec::new();
-        resampler.process(history, &mut sink)?;
+        resampler.prime(history)?;
         Ok(resampler)
+    }
+
+    /// Starts this resampler over at a ratio of 1, continuing seamlessly after `history`, as
+    /// [`DriftResampler::primed`] does. Building one costs its filter tables (a noticeable
+    /// moment on a slow machine): the loop builds it before it is needed and primes it here.
+    pub fn prime(&mut self, history: &[f64]) -> Result<()> {
+        self.inner.reset();
+        self.inner
+            .set_resample_ratio_relative(1.0, false)
+            .map_err(|e| anyhow!("cannot reset the resampling ratio: {e}"))?;
+        self.relative = 1.0;
+        self.queue.clear();
+        self.skip = self.inner.output_delay().saturating_sub(1) + history.len() / self.channels;
+        let mut sink = Vec::new();
+        self.process(history, &mut sink)
     }
 
     /// Sets the ratio relative to the base one (1 + correction), ramped over the next chunk.
@@ -118,6 +130,11 @@ impl DriftResampler {
         Ok(())
     }
 
+    /// Channels it resamples.
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
     /// Frames waiting inside (the queue and the filter), for the fill level.
     pub fn pending_frames(&self) -> usize {
         self.queue.len() / self.channels + self.inner.output_delay()
@@ -145,8 +162,8 @@ mod tests {
         }
         assert!(out.len() > 2 * 2000, "{}", out.len());
         for (i, (a, b)) in out.iter().zip(rest).enumerate() {
-            // The filter's passband is not perfectly flat (-90 dB): within a 16-bit step.
-            assert!((a - b).abs() < 3e-5, "sample {i}: {a} vs {b}");
+            // The filter's passband is not perfectly flat (-80 dB): within a few 16-bit steps.
+            assert!((a - b).abs() < 1e-4, "sample {i}: {a} vs {b}");
         }
     }
 

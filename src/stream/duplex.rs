@@ -6,8 +6,8 @@
 //!   converted ([`Conversion`]) and, for a rate change or drift, resampled ([`DriftResampler`]).
 //! - **Drift** ([`DriftControl`]): after every period the two positions (frames captured,
 //!   frames played) give the fill level; its slope is the drift, and the correction resamples
-//!   by that much. It engages only once the fill has moved by a millisecond, so two streams on
-//!   one clock pass bit-exact forever. On the first use the resampler is primed with the frames
+//!   by that much. It engages only once the fill has moved by 2 ms for two seconds, so two
+//!   streams on one clock pass bit-exact forever. On the first use the resampler is primed with the frames
 //!   just passed through, so switching costs no frame.
 //! - **Xruns** on either side are recovered by [`PcmStream`] and counted here, never fatal.
 //! - **Gating** ([`Gate`]): OUT opens when IN carries sound and closes after the chosen stretch
@@ -143,8 +143,11 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
         buffer_time_us: Some(latency_us),
         period_time_us: Some(period_us),
     };
-    let opener = |stop: &StopFlag| -> Result<OutSide> {
-        let side = OutSide::open(&config.output, &out_request, in_n, stop)?;
+    // The resampler for a correction is built once, before audio flows (its filter tables take
+    // a moment on a slow machine), and handed from one opening of OUT to the next.
+    let mut spare = Some(DriftResampler::new(1.0, in_n.spec.channels as usize)?);
+    let opener = |stop: &StopFlag, spare: &mut Option<DriftResampler>| -> Result<OutSide> {
+        let side = OutSide::open(&config.output, &out_request, in_n, stop, spare.take())?;
         ui.note(format!(
             "OUT '{}': {}, period {} frames, buffer {} frames{}",
             config.output,
@@ -167,9 +170,9 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
     let bar = ui.bar(None, "{spinner} {msg}");
     let mut out: Option<OutSide> = None;
     if gate.is_open() {
-        out = Some(opener(stop)?);
-        summary.openings += 1;
         hook(&config.on_start, "start", &bar);
+        out = Some(opener(stop, &mut spare)?);
+        summary.openings += 1;
     }
     let mut meter = Meter::new(in_n.spec, ui.live);
     let started = Instant::now();
@@ -206,7 +209,7 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
             GateEvent::Stay => {}
             GateEvent::Open => {
                 hook(&config.on_start, "start", &bar);
-                match opener(stop) {
+                match opener(stop, &mut spare) {
                     Ok(side) => out = Some(side),
                     Err(e) => break Err(e),
                 }
@@ -214,9 +217,10 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
                 control.reset();
             }
             GateEvent::Close => {
-                if let Some(side) = out.take() {
+                if let Some(mut side) = out.take() {
                     summary.output = Some(side.negotiated);
                     summary.out_xruns += side.xruns;
+                    spare = side.take_spare();
                     match side.stream.drain() {
                         Ok(Transfer::Complete) => {}
                         Ok(Transfer::Stopped) => {
@@ -239,11 +243,20 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
                 control.restart();
             }
             if let Some(rec) = recorder.as_mut() {
-                rec.send(piece);
+                if !rec.send(piece) {
+                    // The recording failed (a full disk): stop, as `record` does; its error
+                    // comes out of finish() below.
+                    break Ok(());
+                }
             }
             if let Some(reading) = side.reading(&input, in_rate) {
                 if control.observe(reading) {
                     side.correct(&control)?;
+                    if ui.verbose >= 2 {
+                        // -vv: the estimator's every block, to see a device's jitter.
+                        let line = block_line(reading.time, &control);
+                        bar.suspend(|| eprintln!("alsatool: {line}"));
+                    }
                 }
             }
         }
@@ -316,6 +329,19 @@ fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, direction: Direction
     ui.warn(bar, format!("{side}: {}", gap.describe(direction, at)));
 }
 
+/// One `-vv` line per block of the drift estimator.
+fn block_line(time: f64, control: &DriftControl) -> String {
+    let (fill, target) = control.fill().unwrap_or((f64::NAN, f64::NAN));
+    format!(
+        "drift block at {time:.2} s: fill {:.3} ms, target {:.3} ms, drift {}, correction {}{}",
+        fill * 1000.0,
+        target * 1000.0,
+        control.drift().map_or("…".to_string(), ppm),
+        ppm(control.correction()),
+        if control.engaged() { " (engaged)" } else { "" }
+    )
+}
+
 /// The live line: time, fill, drift, correction, xruns, meter.
 fn status_line(
     time: Duration,
@@ -358,6 +384,8 @@ struct OutSide {
     to_float: Conversion,
     /// Rate conversion from the start, or drift correction once engaged.
     resampler: Option<DriftResampler>,
+    /// A ratio-1 resampler built ahead, for when the correction engages in mid-stream.
+    spare: Option<DriftResampler>,
     /// The last frames passed through unchanged (IN's bytes), to prime the resampler with.
     history: Vec<u8>,
     /// IN's position when OUT opened: the two positions are compared from there.
@@ -374,6 +402,7 @@ impl OutSide {
         request: &Request,
         input: Negotiated,
         stop: &StopFlag,
+        spare: Option<DriftResampler>,
     ) -> Result<OutSide> {
         let mut stream = PcmStream::open(device, Direction::Playback, request, stop.clone())?;
         let negotiated = stream.negotiated;
@@ -384,13 +413,16 @@ impl OutSide {
             out.format,
             out.channels,
         );
-        let resampler = if out.rate != input.spec.rate {
-            Some(DriftResampler::new(
-                f64::from(out.rate) / f64::from(input.spec.rate),
-                out.channels as usize,
-            )?)
+        let channels = out.channels as usize;
+        let (resampler, spare) = if out.rate != input.spec.rate {
+            let ratio = f64::from(out.rate) / f64::from(input.spec.rate);
+            (Some(DriftResampler::new(ratio, channels)?), spare)
         } else {
-            None
+            let spare = match spare {
+                Some(r) if r.channels() == channels => r,
+                _ => DriftResampler::new(1.0, channels)?,
+            };
+            (None, Some(spare))
         };
         // Playback starts once its buffer is full: queue silence up to one period short of
         // that, so that the first period of audio starts it and the latency is the buffer.
@@ -418,6 +450,7 @@ impl OutSide {
                 out.channels,
             ),
             resampler,
+            spare,
             history: Vec::new(),
             in_origin: None,
             xruns: 0,
@@ -457,10 +490,12 @@ impl OutSide {
             let history = std::mem::take(&mut self.history);
             self.to_float.convert(&history, &mut self.converted);
             let primed = to_f64(&self.converted, gain);
-            self.resampler = Some(DriftResampler::primed(
-                self.negotiated.spec.channels as usize,
-                &primed,
-            )?);
+            let mut resampler = match self.spare.take() {
+                Some(spare) => spare,
+                None => DriftResampler::new(1.0, self.negotiated.spec.channels as usize)?,
+            };
+            resampler.prime(&primed)?;
+            self.resampler = Some(resampler);
         }
         if self.resampler.is_none() && gain == 1.0 {
             self.remember(piece);
@@ -490,6 +525,16 @@ impl OutSide {
             encode_rounded(format, *x, out);
         }
         self.stream.write(&self.converted)
+    }
+
+    /// The ratio-1 resampler this side holds, for the next opening: its spare, or the one it
+    /// corrected with (primed afresh when used again).
+    fn take_spare(&mut self) -> Option<DriftResampler> {
+        if self.negotiated.spec.rate == self.in_spec.rate {
+            self.spare.take().or_else(|| self.resampler.take())
+        } else {
+            self.spare.take()
+        }
     }
 
     /// Keeps the last [`PRIME_FRAMES`] frames of IN's audio.
@@ -606,13 +651,20 @@ impl RecordThread {
         })
     }
 
-    fn send(&mut self, piece: &[u8]) {
-        let Some(tx) = &self.tx else { return };
+    /// Hands a piece to the writer; false once the writer has failed.
+    fn send(&mut self, piece: &[u8]) -> bool {
+        let Some(tx) = &self.tx else { return false };
         match tx.try_send(piece.to_vec()) {
-            Ok(()) => {}
-            Err(TrySendError::Full(chunk)) => self.lost += chunk.len() as u64,
+            Ok(()) => true,
+            Err(TrySendError::Full(chunk)) => {
+                self.lost += chunk.len() as u64;
+                true
+            }
             // The writer failed: its error comes out of finish().
-            Err(TrySendError::Disconnected(_)) => self.tx = None,
+            Err(TrySendError::Disconnected(_)) => {
+                self.tx = None;
+                false
+            }
         }
     }
 
