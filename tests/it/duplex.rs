@@ -216,6 +216,45 @@ fn ctrl_c_ends_a_real_time_loop_at_once_with_exit_0_and_a_summary() {
     );
 }
 
+#[test]
+fn a_stalled_loop_underruns_recovers_and_counts_it() {
+    let pulse = Pulse::start();
+    let mut env = TestEnv::new();
+    env.use_pulse(&pulse);
+    // The pulse plugin reports underruns only when asked to.
+    env.add_asoundrc("pcm.pulse_xrun { type pulse handle_underrun true }");
+    write_file(&env.path("in.raw"), &noise(SECOND * 20, 22));
+    env.add_capture_pcm("cap", &env.path("in.raw"));
+    let mut child = env
+        .alsatool()
+        .args(["loop", "cap", "pulse_xrun", "--latency", "200ms"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn alsatool loop");
+    let pid = child.id() as libc::pid_t;
+    std::thread::sleep(Duration::from_millis(2000));
+    // The plugin notices an underrun only some time after it happened: stall three times.
+    for _ in 0..3 {
+        unsafe { libc::kill(pid, libc::SIGSTOP) };
+        std::thread::sleep(Duration::from_millis(800));
+        unsafe { libc::kill(pid, libc::SIGCONT) };
+        std::thread::sleep(Duration::from_millis(1200));
+    }
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let status = wait_for_exit(&mut child, Duration::from_secs(5)).expect("did not stop");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning: OUT: underrun"), "{stderr}");
+    let summary = stderr.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("Looped") && !summary.contains(" 0 xruns"),
+        "{stderr}"
+    );
+}
+
 /// A private PulseAudio with the null sink at `sink`% and its monitor at `source`%.
 fn pulse_with_volumes(sink: &str, source: &str) -> (Pulse, TestEnv) {
     let pulse = Pulse::start();
