@@ -300,7 +300,10 @@ impl DriftControl {
 
 /// "+12.3 ppm" for a relative value.
 pub fn ppm(relative: f64) -> String {
-    format!("{:+.1} ppm", relative * 1e6)
+    let value = relative * 1e6;
+    // No "-0.0": a figure that rounds to zero has no sign.
+    let value = if value.abs() < 0.05 { 0.0 } else { value };
+    format!("{value:+.1} ppm")
 }
 
 #[cfg(test)]
@@ -407,5 +410,6 @@ mod tests {
         let mean = control.mean_drift().expect("the first segment counts");
         assert!((mean - 300e-6).abs() < 1e-6, "{}", ppm(mean));
         assert_eq!(ppm(12.34e-6), "+12.3 ppm");
+        assert_eq!(ppm(-0.01e-6), "+0.0 ppm");
     }
 }
