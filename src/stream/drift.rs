@@ -101,6 +101,10 @@ pub struct DriftControl {
     engaged: bool,
     /// Blocks in a row with the fill outside the deadband.
     outside: u32,
+    /// A step was seen and not yet taken.
+    stepped: bool,
+    /// Steps are looked for once the stream first settled (for good, until a reset).
+    watch_steps: bool,
     correction: f64,
     /// Whether the correction may engage at all (devices that run in real time).
     enabled: bool,
@@ -127,6 +131,8 @@ impl DriftControl {
             fill: None,
             engaged: false,
             outside: 0,
+            stepped: false,
+            watch_steps: false,
             correction: 0.0,
             enabled: true,
         }
@@ -158,17 +164,13 @@ impl DriftControl {
         // A step in the positions (a device or the machine stalled and one side caught up
         // more than the other) is no drift: start the fit over from here, with the fill as
         // it now stands as the target, rather than correcting it for many seconds.
-        if let Some(last) = self.window.back() {
+        // Only once settled, and only on devices that run in real time: a file plugin's
+        // positions mean nothing, and nothing is dropped there.
+        let settled = self.enabled && self.watch_steps;
+        if let (true, Some(last)) = (settled, self.window.back()) {
             if (block.uncorrected - last.uncorrected).abs() > STEP_SECONDS {
-                let drift = self.drift();
-                self.restart();
-                self.target = None;
-                self.first_block = None;
-                self.outside = 0;
-                if self.engaged {
-                    self.correction =
-                        drift.map_or(0.0, |d| (-d).clamp(-MAX_CORRECTION, MAX_CORRECTION));
-                }
+                self.resync();
+                self.stepped = true;
             }
         }
         self.fill = Some(block.fill);
@@ -190,6 +192,7 @@ impl DriftControl {
 
         if self.target.is_none() && block.time - first >= SETTLE_SECONDS {
             self.target = Some(block.fill);
+            self.watch_steps = true;
         }
         let Some(target) = self.target else {
             return;
@@ -210,6 +213,24 @@ impl DriftControl {
         }
     }
 
+    /// Starts the fit over and finds the target again (after a step, or once the loop has
+    /// caught up after an xrun), keeping the drift as the correction while engaged.
+    pub fn resync(&mut self) {
+        let drift = self.drift();
+        self.restart();
+        self.target = None;
+        self.first_block = None;
+        self.outside = 0;
+        if self.engaged {
+            self.correction = drift.map_or(0.0, |d| (-d).clamp(-MAX_CORRECTION, MAX_CORRECTION));
+        }
+    }
+
+    /// Whether a step was seen since the last call.
+    pub fn take_step(&mut self) -> bool {
+        std::mem::take(&mut self.stepped)
+    }
+
     /// Forgets the readings of this segment (an xrun moved a position, a device reopened),
     /// keeping its drift for the mean. The target and the correction stay as they are.
     pub fn restart(&mut self) {
@@ -226,6 +247,7 @@ impl DriftControl {
         self.restart();
         self.target = None;
         self.first_block = None;
+        self.watch_steps = false;
         self.fill = None;
         self.engaged = false;
         self.outside = 0;
@@ -391,6 +413,7 @@ mod tests {
         assert!((drift + 100e-6).abs() < 2e-6, "{}", ppm(drift));
         let mean = control.mean_drift().expect("a mean");
         assert!((mean + 100e-6).abs() < 5e-6, "{}", ppm(mean));
+        assert!(control.take_step() && !control.take_step());
         // Held at the fill as it stood after the step, not pulled back 50 ms.
         let (fill, target) = control.fill().unwrap();
         assert!(

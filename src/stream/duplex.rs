@@ -185,9 +185,10 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
         }
         let want = (chunk_frames as u64).min(left) as usize * frame;
         let read = input.read(&mut buf[..want]);
+        let mut resync = false;
         for gap in input.take_gaps() {
             summary.in_xruns += 1;
-            control.restart();
+            resync = true;
             report(ui, &bar, &gap, Direction::Capture, in_n.spec.rate);
         }
         let n = match read {
@@ -240,7 +241,7 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
                 Err(e) => break Err(e.context(format!("playing on '{}'", config.output))),
             }
             if side.take_xruns(ui, &bar) {
-                control.restart();
+                resync = true;
             }
             if let Some(rec) = recorder.as_mut() {
                 if !rec.send(piece) {
@@ -251,6 +252,7 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
             }
             if let Some(reading) = side.reading(&input, in_rate) {
                 if control.observe(reading) {
+                    resync |= control.take_step();
                     side.correct(&control)?;
                     if ui.verbose >= 2 {
                         // -vv: the estimator's every block, to see a device's jitter.
@@ -258,6 +260,29 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
                         bar.suspend(|| eprintln!("alsatool: {line}"));
                     }
                 }
+            }
+        }
+        if resync && out.is_some() {
+            // After an xrun or a stall, IN holds a backlog that the loop (paced by OUT) would
+            // never read down: it would stay as latency. Audio was lost already; drop the
+            // backlog beyond a period, and let the estimate find its footing again.
+            let held = input.delay().unwrap_or(0).max(0) as usize;
+            let mut excess = held.saturating_sub(2 * chunk_frames);
+            let dropped = excess;
+            while excess > 0 && !stop.is_raised() {
+                let take = excess.min(chunk_frames);
+                match input.read(&mut buf[..take * frame]) {
+                    Ok(n) if n > 0 => excess -= (n / frame).min(excess),
+                    _ => break,
+                }
+            }
+            let _ = input.take_gaps();
+            control.resync();
+            if dropped > 0 {
+                ui.note(format!(
+                    "caught up after a gap: dropped {:.1} ms that IN held",
+                    dropped as f64 * 1000.0 / in_rate
+                ));
             }
         }
         if ui.live && last_draw.is_none_or(|t| t.elapsed() >= REDRAW) {
@@ -578,10 +603,9 @@ impl OutSide {
     /// Applies the correction to the resampler.
     fn correct(&mut self, control: &DriftControl) -> Result<()> {
         match self.resampler.as_mut() {
-            Some(resampler) if control.engaged() => {
-                resampler.set_relative(1.0 + control.correction())
-            }
-            _ => Ok(()),
+            // 0 while the correction is off: a rate conversion runs at its base ratio.
+            Some(resampler) => resampler.set_relative(1.0 + control.correction()),
+            None => Ok(()),
         }
     }
 }
