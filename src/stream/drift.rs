@@ -269,7 +269,8 @@ impl DriftControl {
     fn close_segment(&mut self) {
         let span = self.segment_span.1 - self.segment_span.0;
         if let Some(slope) = self.segment.slope() {
-            if span > 0.0 {
+            // A stretch of a second or so between two xruns is mostly their transients.
+            if span >= MIN_SPAN_SECONDS {
                 self.earlier.push((slope, span));
             }
         }
@@ -290,12 +291,13 @@ impl DriftControl {
         self.live.slope()
     }
 
-    /// The mean drift over everything observed, each stretch weighted by its length.
+    /// The mean drift over everything observed, each stretch (between xruns and steps) of at
+    /// least [`MIN_SPAN_SECONDS`] weighted by its length.
     pub fn mean_drift(&self) -> Option<f64> {
         let mut parts = self.earlier.clone();
         let span = self.segment_span.1 - self.segment_span.0;
         if let Some(slope) = self.segment.slope() {
-            if span > 0.0 {
+            if span >= MIN_SPAN_SECONDS {
                 parts.push((slope, span));
             }
         }
