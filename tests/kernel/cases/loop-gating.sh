@@ -3,7 +3,7 @@
 # opens hw:Loopback,0,3 for each burst and closes it after each silence: two cycles, and the hooks
 # run once per opening and closing.
 need_alsatool loop
-at_bg loop loop hw:Loopback,1,2 hw:Loopback,0,3 --duration 5.5 --silence-close 0.3s \
+at_bg loop loop hw:Loopback,1,2 hw:Loopback,0,3 --duration 5.5 --latency 100ms --silence-close 0.3s \
     --on-start "echo start >> $TEST_DIR/hooks.log" --on-stop "echo stop >> $TEST_DIR/hooks.log"
 loop=$bg
 wait_pcm_running /proc/asound/card3/pcm1c/sub2 || { show loop; fail "alsatool loop did not start capturing"; }
