@@ -34,6 +34,8 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV, FLAC or raw file')
             [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
             [CompletionResult]::new('speakers', 'speakers', [CompletionResultType]::ParameterValue, 'Play a test signal on each speaker in turn, named from the device''s channel map')
+            [CompletionResult]::new('loop', 'loop', [CompletionResultType]::ParameterValue, 'Stream a capture device to a playback device, with drift correction and gating')
+            [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Measure the round-trip latency from a playback device back to a capture device')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -240,6 +242,50 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'alsatool;loop' {
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Latency from IN to OUT: OUT''s buffer (20ms, 0.05, 1s)')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Period of both devices (default: a quarter of the latency)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'IN''s sample format (default: S16_LE or the nearest IN takes)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'IN''s sample format (default: S16_LE or the nearest IN takes)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'IN''s channel count (default: 2 or the nearest)')
+            [CompletionResult]::new('--channels', '--channels', [CompletionResultType]::ParameterName, 'IN''s channel count (default: 2 or the nearest)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'IN''s rate in Hz (default: 48000 or the nearest)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'IN''s rate in Hz (default: 48000 or the nearest)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this much audio: seconds (2.5) or [h:]m:s (1:30)')
+            [CompletionResult]::new('--silence-close', '--silence-close', [CompletionResultType]::ParameterName, 'Open OUT only while IN carries sound: close it after this much digital silence (2s)')
+            [CompletionResult]::new('--on-start', '--on-start', [CompletionResultType]::ParameterName, 'Run this command (sh -c) before OUT opens')
+            [CompletionResult]::new('--on-stop', '--on-stop', [CompletionResultType]::ParameterName, 'Run this command (sh -c) after OUT closes')
+            [CompletionResult]::new('--volume-from', '--volume-from', [CompletionResultType]::ParameterName, 'Forward this control''s volume and switch ([DEVICE:]CONTROL); without --volume-to it scales the audio in software')
+            [CompletionResult]::new('--volume-to', '--volume-to', [CompletionResultType]::ParameterName, 'Set this control ([DEVICE:]CONTROL) to follow the volume; without --volume-from it follows IN''s own capture volume')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Also write what passes through to FILE (WAV, or raw for a .raw name), crash-safe')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the --record FILE if it exists')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'alsatool;latency' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Number of channels')
+            [CompletionResult]::new('--channels', '--channels', [CompletionResultType]::ParameterName, 'Number of channels')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Sample rate in Hz')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Sample rate in Hz')
+            [CompletionResult]::new('--buffer-time', '--buffer-time', [CompletionResultType]::ParameterName, 'Device buffer length in microseconds (default: 500000 or the device''s maximum)')
+            [CompletionResult]::new('--period-time', '--period-time', [CompletionResultType]::ParameterName, 'Device period length in microseconds (default: a quarter of the buffer)')
+            [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'How many times to measure')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts (the shape is documented in README)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress bars or meters; only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'alsatool;generate' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages')
@@ -255,6 +301,8 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record from a capture device to a WAV, FLAC or raw file')
             [CompletionResult]::new('mixer', 'mixer', [CompletionResultType]::ParameterValue, 'Show, set and watch mixer controls')
             [CompletionResult]::new('speakers', 'speakers', [CompletionResultType]::ParameterValue, 'Play a test signal on each speaker in turn, named from the device''s channel map')
+            [CompletionResult]::new('loop', 'loop', [CompletionResultType]::ParameterValue, 'Stream a capture device to a playback device, with drift correction and gating')
+            [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Measure the round-trip latency from a playback device back to a capture device')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and this repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -288,6 +336,12 @@ Register-ArgumentCompleter -Native -CommandName 'alsatool' -ScriptBlock {
             break
         }
         'alsatool;help;speakers' {
+            break
+        }
+        'alsatool;help;loop' {
+            break
+        }
+        'alsatool;help;latency' {
             break
         }
         'alsatool;help;generate' {

@@ -31,6 +31,8 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand record 'Record from a capture device to a WAV, FLAC or raw file'
             cand mixer 'Show, set and watch mixer controls'
             cand speakers 'Play a test signal on each speaker in turn, named from the device''s channel map'
+            cand loop 'Stream a capture device to a playback device, with drift correction and gating'
+            cand latency 'Measure the round-trip latency from a playback device back to a capture device'
             cand generate 'Write shell completions and man pages (for packagers and this repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -221,6 +223,48 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'alsatool;loop'= {
+            cand --latency 'Latency from IN to OUT: OUT''s buffer (20ms, 0.05, 1s)'
+            cand --period 'Period of both devices (default: a quarter of the latency)'
+            cand -f 'IN''s sample format (default: S16_LE or the nearest IN takes)'
+            cand --format 'IN''s sample format (default: S16_LE or the nearest IN takes)'
+            cand -c 'IN''s channel count (default: 2 or the nearest)'
+            cand --channels 'IN''s channel count (default: 2 or the nearest)'
+            cand -r 'IN''s rate in Hz (default: 48000 or the nearest)'
+            cand --rate 'IN''s rate in Hz (default: 48000 or the nearest)'
+            cand --duration 'Stop after this much audio: seconds (2.5) or [h:]m:s (1:30)'
+            cand --silence-close 'Open OUT only while IN carries sound: close it after this much digital silence (2s)'
+            cand --on-start 'Run this command (sh -c) before OUT opens'
+            cand --on-stop 'Run this command (sh -c) after OUT closes'
+            cand --volume-from 'Forward this control''s volume and switch ([DEVICE:]CONTROL); without --volume-to it scales the audio in software'
+            cand --volume-to 'Set this control ([DEVICE:]CONTROL) to follow the volume; without --volume-from it follows IN''s own capture volume'
+            cand --record 'Also write what passes through to FILE (WAV, or raw for a .raw name), crash-safe'
+            cand --force 'Overwrite the --record FILE if it exists'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'alsatool;latency'= {
+            cand -f 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat'
+            cand --format 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat'
+            cand -c 'Number of channels'
+            cand --channels 'Number of channels'
+            cand -r 'Sample rate in Hz'
+            cand --rate 'Sample rate in Hz'
+            cand --buffer-time 'Device buffer length in microseconds (default: 500000 or the device''s maximum)'
+            cand --period-time 'Device period length in microseconds (default: a quarter of the buffer)'
+            cand --runs 'How many times to measure'
+            cand --json 'Print JSON for scripts (the shape is documented in README)'
+            cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
+            cand -q 'Show no progress bars or meters; only errors'
+            cand --quiet 'Show no progress bars or meters; only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'alsatool;generate'= {
             cand -v 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
             cand --verbose 'Say more: negotiated parameters, conversions, and alsa-lib''s own messages'
@@ -235,6 +279,8 @@ set edit:completion:arg-completer[alsatool] = {|@words|
             cand record 'Record from a capture device to a WAV, FLAC or raw file'
             cand mixer 'Show, set and watch mixer controls'
             cand speakers 'Play a test signal on each speaker in turn, named from the device''s channel map'
+            cand loop 'Stream a capture device to a playback device, with drift correction and gating'
+            cand latency 'Measure the round-trip latency from a playback device back to a capture device'
             cand generate 'Write shell completions and man pages (for packagers and this repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -259,6 +305,10 @@ set edit:completion:arg-completer[alsatool] = {|@words|
         &'alsatool;help;mixer;tui'= {
         }
         &'alsatool;help;speakers'= {
+        }
+        &'alsatool;help;loop'= {
+        }
+        &'alsatool;help;latency'= {
         }
         &'alsatool;help;generate'= {
         }

@@ -33,6 +33,8 @@ complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "play" -d 'Play au
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "record" -d 'Record from a capture device to a WAV, FLAC or raw file'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "mixer" -d 'Show, set and watch mixer controls'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
+complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "loop" -d 'Stream a capture device to a playback device, with drift correction and gating'
+complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "latency" -d 'Measure the round-trip latency from a playback device back to a capture device'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
 complete -c alsatool -n "__fish_alsatool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand devices" -l playback -d 'Show playback devices only'
@@ -155,16 +157,44 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -l json -d '
 complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l latency -d 'Latency from IN to OUT: OUT\'s buffer (20ms, 0.05, 1s)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l period -d 'Period of both devices (default: a quarter of the latency)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s f -l format -d 'IN\'s sample format (default: S16_LE or the nearest IN takes)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s c -l channels -d 'IN\'s channel count (default: 2 or the nearest)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s r -l rate -d 'IN\'s rate in Hz (default: 48000 or the nearest)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l duration -d 'Stop after this much audio: seconds (2.5) or [h:]m:s (1:30)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l silence-close -d 'Open OUT only while IN carries sound: close it after this much digital silence (2s)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l on-start -d 'Run this command (sh -c) before OUT opens' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l on-stop -d 'Run this command (sh -c) after OUT closes' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l volume-from -d 'Forward this control\'s volume and switch ([DEVICE:]CONTROL); without --volume-to it scales the audio in software' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l volume-to -d 'Set this control ([DEVICE:]CONTROL) to follow the volume; without --volume-from it follows IN\'s own capture volume' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l record -d 'Also write what passes through to FILE (WAV, or raw for a .raw name), crash-safe' -r -F
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l force -d 'Overwrite the --record FILE if it exists'
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s q -l quiet -d 'Show no progress bars or meters; only errors'
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -s f -l format -d 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -s c -l channels -d 'Number of channels' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -s r -l rate -d 'Sample rate in Hz' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -l buffer-time -d 'Device buffer length in microseconds (default: 500000 or the device\'s maximum)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -l period-time -d 'Device period length in microseconds (default: a quarter of the buffer)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -l runs -d 'How many times to measure' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -l json -d 'Print JSON for scripts (the shape is documented in README)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -s q -l quiet -d 'Show no progress bars or meters; only errors'
+complete -c alsatool -n "__fish_alsatool_using_subcommand latency" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s v -l verbose -d 'Say more: negotiated parameters, conversions, and alsa-lib\'s own messages'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s q -l quiet -d 'Show no progress bars or meters; only errors'
 complete -c alsatool -n "__fish_alsatool_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "devices" -d 'List sound cards, PCM devices and PCM names, or show what one device can do'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "record" -d 'Record from a capture device to a WAV, FLAC or raw file'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "mixer" -d 'Show, set and watch mixer controls'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
-complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "devices" -d 'List sound cards, PCM devices and PCM names, or show what one device can do'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "play" -d 'Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "record" -d 'Record from a capture device to a WAV, FLAC or raw file'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "mixer" -d 'Show, set and watch mixer controls'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "speakers" -d 'Play a test signal on each speaker in turn, named from the device\'s channel map'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "loop" -d 'Stream a capture device to a playback device, with drift correction and gating'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "latency" -d 'Measure the round-trip latency from a playback device back to a capture device'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and this repository)'
+complete -c alsatool -n "__fish_alsatool_using_subcommand help; and not __fish_seen_subcommand_from devices play record mixer speakers loop latency generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "get" -d 'Show everything about one control'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "set" -d 'Change a control: volumes (50%, -3dB, 5%+, 80%,40%), switches (mute, unmute, toggle, cap, nocap), enum items, direction words (playback, capture), channel words (front, rear)'
 complete -c alsatool -n "__fish_alsatool_using_subcommand help; and __fish_seen_subcommand_from mixer" -f -a "watch" -d 'Print every change as it happens, until Ctrl-C'

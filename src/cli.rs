@@ -23,6 +23,8 @@ Examples:
   alsatool record take.wav               Ctrl-C finishes it cleanly
   alsatool mixer set Master 50% unmute
   alsatool speakers -d hw:0 -c 6        which speaker is which, from the channel map
+  alsatool loop hw:1 hw:0 --latency 20ms   live monitoring, drift corrected
+  alsatool latency hw:0 hw:0             the round trip through a loopback cable
 ";
 
 /// Play, record, mix and list Linux audio devices over ALSA.
@@ -57,6 +59,10 @@ pub enum Command {
     Mixer(MixerArgs),
     /// Play a test signal on each speaker in turn, named from the device's channel map.
     Speakers(SpeakersArgs),
+    /// Stream a capture device to a playback device, with drift correction and gating.
+    Loop(LoopArgs),
+    /// Measure the round-trip latency from a playback device back to a capture device.
+    Latency(LatencyArgs),
     /// Write shell completions and man pages (for packagers and this repository).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -593,6 +599,134 @@ pub fn parse_level(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
+const LOOP_EXAMPLES: &str = "\
+Examples:
+  alsatool loop hw:1 hw:0                           monitor hw:1's input on hw:0
+  alsatool loop hw:UAC2Gadget plughw:0 --silence-close 2s \\
+      --on-start 'amp on' --on-stop 'amp off' \\
+      --volume-from hw:UAC2Gadget:'PCM Capture' --volume-to hw:0:Master
+  alsatool loop default default --record take.wav   hear it and keep it
+";
+
+/// Stream a capture device to a playback device, with drift correction and gating.
+///
+/// Captures IN and plays it on OUT with the chosen latency (OUT's buffer). When OUT takes IN's
+/// format, channels and rate, the samples pass bit-exact; otherwise they are converted (and
+/// resampled when the rates differ). The two devices' clocks drift apart: the drift is
+/// measured from the fill level between them and corrected by resampling by as many ppm, once
+/// the fill has moved (two devices on one clock stay bit-exact). Xruns are recovered and
+/// counted, never fatal. Ctrl-C ends it with a one-line summary and exit code 0.
+///
+/// CONTROL is [DEVICE:]CONTROL: a control device as `mixer -d` takes it (hw:1, pulse; default
+/// when left out), then a simple control as `mixer` takes it (Capture, Mic,1, 'PCM Capture').
+#[derive(Debug, Args)]
+#[command(after_help = LOOP_EXAMPLES)]
+pub struct LoopArgs {
+    /// Capture device to read (hw:1, default, pulse, …).
+    #[arg(value_name = "IN")]
+    pub input: String,
+
+    /// Playback device to play on.
+    #[arg(value_name = "OUT")]
+    pub output: String,
+
+    /// Latency from IN to OUT: OUT's buffer (20ms, 0.05, 1s).
+    #[arg(long, value_name = "TIME", value_parser = parse_short_time, default_value = "50ms")]
+    pub latency: Duration,
+
+    /// Period of both devices (default: a quarter of the latency).
+    #[arg(long, value_name = "TIME", value_parser = parse_short_time, hide_short_help = true)]
+    pub period: Option<Duration>,
+
+    /// IN's sample format (default: S16_LE or the nearest IN takes).
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub format: Option<FormatSpec>,
+
+    /// IN's channel count (default: 2 or the nearest).
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub channels: Option<u32>,
+
+    /// IN's rate in Hz (default: 48000 or the nearest).
+    #[arg(short = 'r', long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub rate: Option<u32>,
+
+    /// Stop after this much audio: seconds (2.5) or [h:]m:s (1:30).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub duration: Option<Duration>,
+
+    /// Open OUT only while IN carries sound: close it after this much digital silence (2s).
+    #[arg(long, value_name = "TIME", value_parser = parse_short_time)]
+    pub silence_close: Option<Duration>,
+
+    /// Run this command (sh -c) before OUT opens.
+    #[arg(long, value_name = "CMD")]
+    pub on_start: Option<String>,
+
+    /// Run this command (sh -c) after OUT closes.
+    #[arg(long, value_name = "CMD")]
+    pub on_stop: Option<String>,
+
+    /// Forward this control's volume and switch ([DEVICE:]CONTROL); without --volume-to it
+    /// scales the audio in software.
+    #[arg(long, value_name = "CONTROL")]
+    pub volume_from: Option<String>,
+
+    /// Set this control ([DEVICE:]CONTROL) to follow the volume; without --volume-from it
+    /// follows IN's own capture volume.
+    #[arg(long, value_name = "CONTROL")]
+    pub volume_to: Option<String>,
+
+    /// Also write what passes through to FILE (WAV, or raw for a .raw name), crash-safe.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Overwrite the --record FILE if it exists.
+    #[arg(long, requires = "record")]
+    pub force: bool,
+}
+
+impl LoopArgs {
+    /// What `-f`, `-c` and `-r` ask of IN (a shortcut format gives its rate and channels).
+    pub fn requested(&self) -> PartialSpec {
+        let preset = self.format.and_then(|f| f.preset);
+        PartialSpec {
+            format: self.format.map(|f| f.format),
+            channels: self.channels.or(preset.map(|(_, channels)| channels)),
+            rate: self.rate.or(preset.map(|(rate, _)| rate)),
+        }
+    }
+}
+
+/// Measure the round-trip latency from a playback device back to a capture device.
+///
+/// Plays a measurement signal (an 85 ms MLS burst) on OUT while capturing IN, through whatever
+/// connects them (a loopback cable, snd-aloop, a sound server's monitor, a speaker and a
+/// microphone), finds it again by cross-correlation, and reports the round trip in frames and
+/// ms over several runs (min, median, max): the part that is ALSA's buffering (the playback
+/// buffer ahead of the signal, the wait for the capture period) and the part outside it.
+/// Fails with exit code 1 when the signal does not come back.
+#[derive(Debug, Args)]
+pub struct LatencyArgs {
+    /// Playback device to play the signal on.
+    #[arg(value_name = "OUT")]
+    pub output: String,
+
+    /// Capture device to listen on.
+    #[arg(value_name = "IN")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
+
+    /// How many times to measure.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub runs: u32,
+
+    /// Print JSON for scripts (the shape is documented in README).
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Where to write completions and man pages.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -622,6 +756,26 @@ pub fn parse_time(text: &str) -> Result<Duration, String> {
         seconds = seconds * 60.0 + value;
     }
     Duration::try_from_secs_f64(seconds).map_err(|_| bad())
+}
+
+/// Parses a short time: with a unit (`20ms`, `1.5s`, `500us`) or as [`parse_time`] takes it.
+pub fn parse_short_time(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let bad = || format!("'{text}' is not a time; give 20ms, 0.5s or seconds (2.5)");
+    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = t.strip_suffix("us").or_else(|| t.strip_suffix("µs")) {
+        (n, 1e-6)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        return parse_time(t);
+    };
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(value * scale).map_err(|_| bad())
 }
 
 /// Parses a byte count: "1000000", or with a binary suffix "64K", "700M", "2G" (KiB, MiB, GiB).
@@ -682,6 +836,17 @@ mod tests {
         assert_eq!(parse_loop("inf"), Ok(Passes(None)));
         assert!(parse_loop("0").is_err());
         assert!(parse_loop("x").is_err());
+    }
+
+    #[test]
+    fn short_times() {
+        assert_eq!(parse_short_time("20ms"), Ok(Duration::from_millis(20)));
+        assert_eq!(parse_short_time("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_short_time("500us"), Ok(Duration::from_micros(500)));
+        assert_eq!(parse_short_time("0.05"), Ok(Duration::from_millis(50)));
+        assert_eq!(parse_short_time("1:00"), Ok(Duration::from_secs(60)));
+        assert!(parse_short_time("ms").is_err());
+        assert!(parse_short_time("-1s").is_err());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 pub mod devices;
 pub mod generate;
+pub mod latency;
+pub mod loop_cmd;
 pub mod mixer;
 pub mod play;
 pub mod record;
@@ -21,6 +23,8 @@ pub fn dispatch(command: Command, ui: Ui) -> Result<ExitCode> {
         Command::Record(args) => record::run(args, ui),
         Command::Mixer(args) => mixer::run(args, ui),
         Command::Speakers(args) => speakers::run(args, ui),
+        Command::Loop(args) => loop_cmd::run(args, ui),
+        Command::Latency(args) => latency::run(args, ui),
         Command::Generate(args) => generate::run(args),
     }
 }

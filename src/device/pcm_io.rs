@@ -330,6 +330,13 @@ impl PcmStream {
             .is_ok_and(|avail| avail >= frames as alsa::pcm::Frames)
     }
 
+    /// Frames between the application and the hardware: queued and not yet played (playback),
+    /// or captured and not yet read (capture). `None` when the device cannot say (before it
+    /// starts, after an xrun). The duplex loop's fill level and `latency` are built on it.
+    pub fn delay(&self) -> Option<i64> {
+        self.pcm.delay().ok()
+    }
+
     /// Writes all of `bytes` (whole frames of the negotiated format), unless stopped.
     pub fn write(&mut self, bytes: &[u8]) -> Result<Transfer> {
         let frame = self.negotiated.bytes_per_frame();

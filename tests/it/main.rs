@@ -6,6 +6,7 @@ mod util;
 
 mod bench;
 mod devices;
+mod duplex;
 mod fifo;
 mod flac;
 mod formats;
