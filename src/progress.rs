@@ -89,6 +89,49 @@ pub fn clock(duration: Duration) -> String {
     }
 }
 
+/// Parses a time: plain seconds ("2", "0.25") or colon-separated "[h:]m:s" ("1:30", "1:02:03.5").
+pub fn parse_time(text: &str) -> Result<Duration, String> {
+    let bad = || format!("'{text}' is not a time; give seconds (2.5) or [h:]m:s (1:30)");
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.len() > 3 {
+        return Err(bad());
+    }
+    let mut seconds = 0.0f64;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let value: f64 = if last {
+            part.parse().map_err(|_| bad())?
+        } else {
+            part.parse::<u64>().map_err(|_| bad())? as f64
+        };
+        if !value.is_finite() || value < 0.0 {
+            return Err(bad());
+        }
+        seconds = seconds * 60.0 + value;
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| bad())
+}
+
+/// Parses a short time: with a unit (`20ms`, `1.5s`, `500us`) or as [`parse_time`] takes it.
+pub fn parse_short_time(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let bad = || format!("'{text}' is not a time; give 20ms, 0.5s or seconds (2.5)");
+    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = t.strip_suffix("us").or_else(|| t.strip_suffix("µs")) {
+        (n, 1e-6)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        return parse_time(t);
+    };
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(value * scale).map_err(|_| bad())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +141,32 @@ mod tests {
         assert_eq!(clock(Duration::from_secs(192)), "3:12");
         assert_eq!(clock(Duration::from_secs(3723)), "1:02:03");
         assert_eq!(clock(Duration::ZERO), "0:00");
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_time("0.25"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_time("1:30"), Ok(Duration::from_secs(90)));
+        assert_eq!(
+            parse_time("1:02:03.5"),
+            Ok(Duration::from_millis(3_723_500))
+        );
+        assert!(parse_time("-1").is_err());
+        assert!(parse_time("abc").is_err());
+        assert!(parse_time("1:2:3:4").is_err());
+        assert!(parse_time("NaN").is_err());
+        assert!(parse_time("inf").is_err());
+    }
+
+    #[test]
+    fn short_times() {
+        assert_eq!(parse_short_time("20ms"), Ok(Duration::from_millis(20)));
+        assert_eq!(parse_short_time("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_short_time("500us"), Ok(Duration::from_micros(500)));
+        assert_eq!(parse_short_time("0.05"), Ok(Duration::from_millis(50)));
+        assert_eq!(parse_short_time("1:00"), Ok(Duration::from_secs(60)));
+        assert!(parse_short_time("ms").is_err());
+        assert!(parse_short_time("-1s").is_err());
     }
 }

@@ -34,7 +34,7 @@ pub fn run(args: LatencyArgs, ui: Ui) -> Result<ExitCode> {
     if measurement.stopped {
         return Ok(ExitCode::Interrupted);
     }
-    let report = Report::of(&args, &measurement);
+    let report = LatencyReport::of(&args, &measurement);
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -54,12 +54,12 @@ pub fn run(args: LatencyArgs, ui: Ui) -> Result<ExitCode> {
 
 /// The JSON shape (documented in README).
 #[derive(Serialize)]
-struct Report<'a> {
+struct LatencyReport<'a> {
     output: &'a str,
     input: &'a str,
     rate: u32,
-    playback: Side,
-    capture: Side,
+    playback: DeviceSetup,
+    capture: DeviceSetup,
     runs: Vec<RunReport>,
     missing_runs: usize,
     total: Spread,
@@ -68,7 +68,7 @@ struct Report<'a> {
 }
 
 #[derive(Serialize)]
-struct Side {
+struct DeviceSetup {
     format: String,
     channels: u32,
     period_frames: usize,
@@ -108,9 +108,9 @@ impl Spread {
     }
 }
 
-impl Side {
-    fn of(n: &Negotiated) -> Side {
-        Side {
+impl DeviceSetup {
+    fn of(n: &Negotiated) -> DeviceSetup {
+        DeviceSetup {
             format: n.spec.format.to_string(),
             channels: n.spec.channels,
             period_frames: n.period_frames,
@@ -119,16 +119,16 @@ impl Side {
     }
 }
 
-impl<'a> Report<'a> {
-    fn of(args: &'a LatencyArgs, m: &Measurement) -> Report<'a> {
+impl<'a> LatencyReport<'a> {
+    fn of(args: &'a LatencyArgs, m: &Measurement) -> LatencyReport<'a> {
         let rate = m.capture.spec.rate;
         let pick = |f: fn(&roundtrip::Run) -> i64| m.runs.iter().map(f).collect::<Vec<_>>();
-        Report {
+        LatencyReport {
             output: &args.output,
             input: &args.input,
             rate,
-            playback: Side::of(&m.playback),
-            capture: Side::of(&m.capture),
+            playback: DeviceSetup::of(&m.playback),
+            capture: DeviceSetup::of(&m.capture),
             runs: m
                 .runs
                 .iter()

@@ -18,9 +18,10 @@ use anyhow::{anyhow, bail, Result};
 
 use super::negotiate::{self, Negotiated, Request};
 use super::{alsa_error_text, alsa_log, open_pcm};
-use crate::progress::clock;
+use crate::progress::{clock, Ui};
 use crate::signals::StopFlag;
 use crate::spec::frames_duration;
+use indicatif::ProgressBar;
 
 /// Whether a transfer went through or was stopped by the stop flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +61,13 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// Says so on stderr, terminal or not (above `bar` where it is drawn), with where it was:
+    /// the frames before it at `rate`.
+    pub fn warn(&self, ui: &Ui, bar: &ProgressBar, direction: Direction, rate: u32) {
+        let at = frames_duration(self.at_frame, rate);
+        ui.warn(bar, self.describe(direction, at));
+    }
+
     /// "underrun at 0:12: about 1.0 s of silence", for a gap `position` into the audio.
     pub fn describe(&self, direction: Direction, position: Duration) -> String {
         let when = clock(position);

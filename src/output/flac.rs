@@ -2,7 +2,7 @@
 //! one block at a time, and keeps what the file's STREAMINFO must say.
 //!
 //! Crash safety comes from the format: every FLAC frame decodes on its own, so the writer
-//! ([`super::writer`]) appends each frame as soon as it is encoded. While frames are being
+//! (`output::writer`) appends each frame as soon as it is encoded. While frames are being
 //! appended, the STREAMINFO says "total samples 0" and "MD5 0", FLAC's "unknown", which is true
 //! whatever a crash leaves; at a checkpoint and at the end it is rewritten with the exact sample
 //! count and the MD5 of the audio on disk. The writer goes back to "unknown" before it appends

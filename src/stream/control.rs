@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 
-use crate::cli::parse_time;
 use crate::error_text::io_error_text;
+use crate::progress::parse_time;
 
 /// One thing to do to the playback.
 #[derive(Clone, Debug, PartialEq)]

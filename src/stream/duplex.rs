@@ -182,7 +182,7 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
     let in_rate = f64::from(in_n.spec.rate);
     let result = loop {
         let left = limit.map_or(u64::MAX, |total| total.saturating_sub(input.frames()));
-        if left == 0 || stop.is_raised() {
+        if left == 0 || input.stopped() {
             break Ok(());
         }
         let want = (chunk_frames as u64).min(left) as usize * frame;
@@ -271,7 +271,7 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
             let held = input.delay().unwrap_or(0).max(0) as usize;
             let mut excess = held.saturating_sub(2 * chunk_frames);
             let dropped = excess;
-            while excess > 0 && !stop.is_raised() {
+            while excess > 0 && !input.stopped() {
                 let take = excess.min(chunk_frames);
                 match input.read(&mut buf[..take * frame]) {
                     Ok(n) if n > 0 => excess -= (n / frame).min(excess),
@@ -302,7 +302,7 @@ pub fn run(config: &LoopConfig, stop: &StopFlag, ui: &Ui) -> Result<LoopSummary>
     if faster_than_real_time(summary.captured.as_secs_f64(), started.elapsed()) {
         summary.not_real_time = true;
     }
-    summary.stopped = stop.is_raised();
+    summary.stopped = input.stopped();
     let ended_by_time = result.is_ok() && !summary.stopped;
     if let Some(side) = out.take() {
         summary.output = Some(side.negotiated);

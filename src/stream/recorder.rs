@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::device::pcm_io::{Gap, XrunCount};
+use crate::device::pcm_io::XrunCount;
 use crate::device::Direction;
 use crate::output::{RecordingPlan, RecordingWriter, Written};
 use crate::progress::{clock, Ui};
@@ -109,7 +109,7 @@ fn write_all(
         }
         for gap in capture.take_gaps() {
             overruns += 1;
-            report(ui, &bar, &gap, capture.negotiated.spec);
+            gap.warn(ui, &bar, Direction::Capture, capture.negotiated.spec.rate);
         }
         if ui.live && last_draw.is_none_or(|t| t.elapsed() >= REDRAW) {
             last_draw = Some(Instant::now());
@@ -132,13 +132,8 @@ fn write_all(
     }
     // Gaps recovered after the last chunk was written.
     for gap in capture.take_gaps() {
-        report(ui, &bar, &gap, capture.negotiated.spec);
+        gap.warn(ui, &bar, Direction::Capture, capture.negotiated.spec.rate);
     }
     bar.finish_and_clear();
     out.finish()
-}
-
-pub(crate) fn report(ui: &Ui, bar: &indicatif::ProgressBar, gap: &Gap, spec: PcmSpec) {
-    let at = frames_duration(gap.at_frame, spec.rate);
-    ui.warn(bar, gap.describe(Direction::Capture, at));
 }

@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::device::Direction;
 use crate::output::{RecordingPlan, RecordingWriter, Written};
 use crate::progress::{clock, Ui};
 use crate::stream::adapt::Adapter;
 use crate::stream::capture::{Capture, Next};
 use crate::stream::meter::REDRAW;
-use crate::stream::recorder::report;
 use crate::stream::trigger::{State, Step, Trigger, TriggerConfig};
 
 /// `--trigger` and the options that go with it, as given.
@@ -124,7 +124,7 @@ pub fn write_takes(
             Next::Ended => break,
         }
         for gap in capture.take_gaps() {
-            report(ui, &bar, &gap, device);
+            gap.warn(ui, &bar, Direction::Capture, device.rate);
         }
         if trigger.state() == State::Done {
             break;
@@ -165,7 +165,7 @@ pub fn write_takes(
         }
     }
     for gap in capture.take_gaps() {
-        report(ui, &bar, &gap, device);
+        gap.warn(ui, &bar, Direction::Capture, device.rate);
     }
     bar.finish_and_clear();
     // A take still open when the recording ends is complete as it is.

@@ -1,6 +1,6 @@
 //! The level trigger of `record --trigger`: which captured frames belong to which take. Pure:
 //! it reads chunks of PCM and says what to do with them ([`Step`]); the recorder
-//! ([`super::recorder`]) opens and finishes the files.
+//! (the recorder) opens and finishes the files.
 //!
 //! Definitions, all to the frame:
 //! - a frame is *loud* when the peak over its channels reaches the threshold (`>=`, in dBFS,
@@ -346,24 +346,6 @@ pub fn parse_db(text: &str) -> Result<f64, String> {
     Ok(db)
 }
 
-/// Parses a span of time: "2s", "500ms", or what `--duration` takes (seconds, [h:]m:s).
-pub fn parse_span(text: &str) -> Result<Duration, String> {
-    let t = text.trim();
-    let bad = || format!("'{text}' is not a time; give 2s, 500ms, 1.5 or [h:]m:s");
-    let (number, scale) = if let Some(ms) = t.strip_suffix("ms") {
-        (ms, 0.001)
-    } else if let Some(s) = t.strip_suffix('s') {
-        (s, 1.0)
-    } else {
-        return crate::cli::parse_time(t);
-    };
-    let value: f64 = number.trim().parse().map_err(|_| bad())?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(bad());
-    }
-    Duration::try_from_secs_f64(value * scale).map_err(|_| bad())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,9 +504,18 @@ mod tests {
         assert_eq!(parse_db("-40dB"), Ok(-40.0));
         assert_eq!(parse_db("-12.5"), Ok(-12.5));
         assert!(parse_db("3dB").is_err());
-        assert_eq!(parse_span("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_span("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_span("0:01.5"), Ok(Duration::from_millis(1500)));
-        assert!(parse_span("-1s").is_err());
+        assert_eq!(
+            crate::progress::parse_short_time("2s"),
+            Ok(Duration::from_secs(2))
+        );
+        assert_eq!(
+            crate::progress::parse_short_time("500ms"),
+            Ok(Duration::from_millis(500))
+        );
+        assert_eq!(
+            crate::progress::parse_short_time("0:01.5"),
+            Ok(Duration::from_millis(1500))
+        );
+        assert!(crate::progress::parse_short_time("-1s").is_err());
     }
 }
