@@ -159,9 +159,9 @@ complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s q -l quie
 complete -c alsatool -n "__fish_alsatool_using_subcommand speakers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l latency -d 'Latency from IN to OUT: OUT\'s buffer (20ms, 0.05, 1s)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l period -d 'Period of both devices (default: a quarter of the latency)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s f -l format -d 'IN\'s sample format (default: S16_LE or the nearest IN takes)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s c -l channels -d 'IN\'s channel count (default: 2 or the nearest)' -r
-complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s r -l rate -d 'IN\'s rate in Hz (default: 48000 or the nearest)' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s f -l format -d 'Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s c -l channels -d 'Number of channels' -r
+complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -s r -l rate -d 'Sample rate in Hz' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l duration -d 'Stop after this much audio: seconds (2.5) or [h:]m:s (1:30)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l silence-close -d 'Open OUT only while IN carries sound: close it after this much digital silence (2s)' -r
 complete -c alsatool -n "__fish_alsatool_using_subcommand loop" -l on-start -d 'Run this command (sh -c) before OUT opens' -r

@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::{parse_size, DeviceArg, FileType, ResampleArgs, StreamArgs};
+use super::{parse_size, DeviceArg, FileType, ResampleArgs, SpecArgs, StreamArgs};
 use crate::progress::{parse_short_time, parse_time};
-use crate::sample::format::FormatSpec;
-use crate::spec::PartialSpec;
 use crate::stream::speaker_test::Signal;
 
 /// Play audio files (WAV, FLAC, MP3, Ogg Vorbis, M4A, AIFF, AU, CAF, raw) or a sine tone.
@@ -303,17 +301,9 @@ pub struct LoopArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_short_time, hide_short_help = true)]
     pub period: Option<Duration>,
 
-    /// IN's sample format (default: S16_LE or the nearest IN takes).
-    #[arg(short = 'f', long, value_name = "FORMAT")]
-    pub format: Option<FormatSpec>,
-
-    /// IN's channel count (default: 2 or the nearest).
-    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub channels: Option<u32>,
-
-    /// IN's rate in Hz (default: 48000 or the nearest).
-    #[arg(short = 'r', long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
-    pub rate: Option<u32>,
+    // What IN runs at (default: S16_LE, stereo, 48000 Hz or the nearest IN takes).
+    #[command(flatten)]
+    pub spec: SpecArgs,
 
     /// Stop after this much audio: seconds (2.5) or [h:]m:s (1:30).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
@@ -348,18 +338,6 @@ pub struct LoopArgs {
     /// Overwrite the --record FILE if it exists.
     #[arg(long, requires = "record")]
     pub force: bool,
-}
-
-impl LoopArgs {
-    /// What `-f`, `-c` and `-r` ask of IN (a shortcut format gives its rate and channels).
-    pub fn requested(&self) -> PartialSpec {
-        let preset = self.format.and_then(|f| f.preset);
-        PartialSpec {
-            format: self.format.map(|f| f.format),
-            channels: self.channels.or(preset.map(|(_, channels)| channels)),
-            rate: self.rate.or(preset.map(|(rate, _)| rate)),
-        }
-    }
 }
 
 /// Measure the round-trip latency from a playback device back to a capture device.

@@ -134,7 +134,7 @@ pub struct DeviceArg {
 
 /// Sample format, channels and rate, as aplay and arecord take them.
 #[derive(Debug, Args)]
-pub struct StreamArgs {
+pub struct SpecArgs {
     /// Sample format: S16_LE, S24_3LE, FLOAT_LE, MU_LAW, … or cd, cdr, dat.
     #[arg(short = 'f', long, value_name = "FORMAT")]
     pub format: Option<FormatSpec>,
@@ -146,6 +146,13 @@ pub struct StreamArgs {
     /// Sample rate in Hz.
     #[arg(short = 'r', long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub rate: Option<u32>,
+}
+
+/// The spec and the device's buffer and period, as aplay and arecord take them.
+#[derive(Debug, Args)]
+pub struct StreamArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
 
     /// Device buffer length in microseconds (default: 500000 or the device's maximum).
     #[arg(long, value_name = "US", hide_short_help = true)]
@@ -196,6 +203,13 @@ impl ResampleQuality {
 }
 
 impl StreamArgs {
+    /// What `-f`, `-c` and `-r` ask for (see [`SpecArgs::requested`]).
+    pub fn requested(&self) -> PartialSpec {
+        self.spec.requested()
+    }
+}
+
+impl SpecArgs {
     /// What `-f`, `-c` and `-r` ask for. A shortcut format (`cd`, `cdr`, `dat`) also gives the
     /// rate and channel count it stands for, unless `-r` or `-c` say otherwise.
     pub fn requested(&self) -> PartialSpec {

@@ -93,7 +93,7 @@ pub fn run(args: LoopArgs, ui: Ui) -> Result<ExitCode> {
     let config = LoopConfig {
         input: args.input.clone(),
         output: args.output.clone(),
-        requested: args.requested(),
+        requested: args.spec.requested(),
         latency: args.latency,
         period: args.period,
         duration: args.duration,
