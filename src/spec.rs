@@ -14,6 +14,14 @@ pub struct PcmSpec {
 }
 
 impl PcmSpec {
+    pub const fn new(format: SampleFormat, channels: u32, rate: u32) -> PcmSpec {
+        PcmSpec {
+            format,
+            channels,
+            rate,
+        }
+    }
+
     pub fn bytes_per_frame(&self) -> usize {
         self.format.bytes() * self.channels as usize
     }

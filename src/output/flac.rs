@@ -421,14 +421,6 @@ mod tests {
     use super::*;
     use crate::sample::format::SampleFormat::*;
 
-    fn spec(format: SampleFormat, channels: u32, rate: u32) -> PcmSpec {
-        PcmSpec {
-            format,
-            channels,
-            rate,
-        }
-    }
-
     #[test]
     fn checksums_are_flacs() {
         // The catalogued check values of CRC-8/SMBUS and CRC-16/UMTS, FLAC's two CRCs.
@@ -444,17 +436,20 @@ mod tests {
         assert!(bits_for(S16_LE).is_ok() && bits_for(U8).is_ok() && bits_for(S24_LE).is_ok());
         let err = bits_for(FLOAT_LE).unwrap_err().to_string();
         assert!(err.contains("S24_3LE") && err.contains("WAV"), "{err}");
-        assert!(check_spec(&spec(S16_LE, 9, 48000)).is_err());
-        assert!(check_spec(&spec(S16_LE, 2, MAX_RATE + 1)).is_err());
-        assert!(check_spec(&spec(S16_LE, 2, MAX_RATE)).is_ok());
+        assert!(check_spec(&PcmSpec::new(S16_LE, 9, 48000)).is_err());
+        assert!(check_spec(&PcmSpec::new(S16_LE, 2, MAX_RATE + 1)).is_err());
+        assert!(check_spec(&PcmSpec::new(S16_LE, 2, MAX_RATE)).is_ok());
     }
 
     #[test]
     fn streaminfo_is_unknown_until_frames_are_committed_then_exact() {
-        let mut e = FlacEncoder::new(spec(S16_LE, 2, 44100)).unwrap();
+        let mut e = FlacEncoder::new(PcmSpec::new(S16_LE, 2, 44100)).unwrap();
         let unknown = e.header(true);
         assert_eq!(&unknown[..8], b"fLaC\x80\x00\x00\x22");
-        assert_eq!(unknown, unknown_header(&spec(S16_LE, 2, 44100)).unwrap());
+        assert_eq!(
+            unknown,
+            unknown_header(&PcmSpec::new(S16_LE, 2, 44100)).unwrap()
+        );
         let pcm: Vec<u8> = (0..5000u32 * 4).map(|i| (i * 7 % 251) as u8).collect();
         e.push(&pcm);
         assert!(e.encode_next(false).unwrap().is_some());
@@ -477,7 +472,7 @@ mod tests {
     #[test]
     fn rates_above_96_khz_get_their_own_code_in_every_frame() {
         for (rate, code) in [(192_000, 0b0011), (176_400, 0b0010), (384_000, 0b0000)] {
-            let mut e = FlacEncoder::new(spec(S24_3LE, 8, rate)).unwrap();
+            let mut e = FlacEncoder::new(PcmSpec::new(S24_3LE, 8, rate)).unwrap();
             e.push(&vec![1u8; block_size(rate) * 24]);
             let frame = e.encode_next(false).unwrap().unwrap().to_vec();
             assert_eq!(frame[2] & 0x0f, code, "{rate}");

@@ -290,19 +290,11 @@ impl Quantizer {
 mod tests {
     use super::*;
 
-    fn spec(format: SampleFormat, channels: u32, rate: u32) -> PcmSpec {
-        PcmSpec {
-            format,
-            channels,
-            rate,
-        }
-    }
-
     #[test]
     fn one_rate_is_a_plain_conversion() {
         let mut a = Adapter::new(
-            spec(SampleFormat::S16_LE, 2, 48000),
-            spec(SampleFormat::S16_LE, 1, 48000),
+            PcmSpec::new(SampleFormat::S16_LE, 2, 48000),
+            PcmSpec::new(SampleFormat::S16_LE, 1, 48000),
             Quality::Good,
         )
         .unwrap();
@@ -320,7 +312,7 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         assert!(a.finish().unwrap().is_empty());
-        let same = spec(SampleFormat::S16_LE, 2, 48000);
+        let same = PcmSpec::new(SampleFormat::S16_LE, 2, 48000);
         let mut a = Adapter::new(same, same, Quality::Good)
             .unwrap()
             .with_limit(Some(1));
@@ -331,8 +323,8 @@ mod tests {
 
     #[test]
     fn resampling_mixes_down_first_and_stops_at_the_limit() {
-        let from = spec(SampleFormat::S16_LE, 2, 48000);
-        let to = spec(SampleFormat::S16_LE, 1, 16000);
+        let from = PcmSpec::new(SampleFormat::S16_LE, 2, 48000);
+        let to = PcmSpec::new(SampleFormat::S16_LE, 1, 16000);
         let mut a = Adapter::new(from, to, Quality::Good)
             .unwrap()
             .with_limit(Some(1000));
@@ -353,8 +345,8 @@ mod tests {
 
     #[test]
     fn float_output_is_neither_rounded_nor_dithered() {
-        let from = spec(SampleFormat::FLOAT_LE, 1, 44100);
-        let to = spec(SampleFormat::FLOAT_LE, 2, 48000);
+        let from = PcmSpec::new(SampleFormat::FLOAT_LE, 1, 44100);
+        let to = PcmSpec::new(SampleFormat::FLOAT_LE, 2, 48000);
         let mut a = Adapter::new(from, to, Quality::Good).unwrap();
         assert_eq!(
             a.describe(),
@@ -370,8 +362,8 @@ mod tests {
 
     #[test]
     fn nan_and_infinity_become_silence_not_a_panic() {
-        let from = spec(SampleFormat::FLOAT_LE, 1, 48000);
-        let to = spec(SampleFormat::S16_LE, 1, 16000);
+        let from = PcmSpec::new(SampleFormat::FLOAT_LE, 1, 48000);
+        let to = PcmSpec::new(SampleFormat::S16_LE, 1, 16000);
         let mut a = Adapter::new(from, to, Quality::Good).unwrap();
         let input: Vec<u8> = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, f32::MAX]
             .iter()
