@@ -6,7 +6,7 @@
 need_alsatool loop
 ctl="iface=PCM,name='PCM Rate Shift 100000',device=1,subdevice=0"
 amixer -q -c "$LOOP" cset "$ctl" 100050 || skip "this snd-aloop has no PCM Rate Shift 100000 control"
-run loop alsatool -vv loop hw:Loopback,1,0 hw:Loopback,0,1 --duration 22 --latency 100ms
+run loop alsatool -vv loop hw:Loopback,1,0 hw:Loopback,0,1 --duration 22 --latency 250ms
 amixer -q -c "$LOOP" cset "$ctl" 100000
 skip_unimplemented loop
 [ $rc = 0 ] || fail "alsatool loop exited $rc: $(head -n 1 loop.err)"

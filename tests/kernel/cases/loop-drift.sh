@@ -5,7 +5,7 @@
 need_alsatool loop
 ctl="iface=PCM,name='PCM Rate Shift 100000',device=1,subdevice=0"
 amixer -q -c "$LOOP" cset "$ctl" 100010 || skip "this snd-aloop has no PCM Rate Shift 100000 control"
-at_bg loop loop hw:Loopback,1,0 hw:Loopback,0,1 --duration 20 --latency 100ms
+at_bg loop loop hw:Loopback,1,0 hw:Loopback,0,1 --duration 20 --latency 250ms
 loop=$bg
 wait_gone "$loop" 28
 amixer -q -c "$LOOP" cset "$ctl" 100000
