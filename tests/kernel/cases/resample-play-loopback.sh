@@ -36,7 +36,9 @@ wait $rec || fail "arecord failed"
 set -- $(pitch cap.wav 2 48000)
 f=$1 n=$2
 echo "440 Hz at 44100 Hz came back at $f Hz"
-awk -v f="$f" 'BEGIN { exit !(f > 438 && f < 442) }' || fail "the 440 Hz tone came back at $f Hz"
+# Within 2%: the pitch is counted from the first to the last zero crossing, and a loaded TCG
+# guest can leave a short gap between them; unresampled, the tone would be off by 9% (479 Hz).
+awk -v f="$f" 'BEGIN { exit !(f > 431 && f < 449) }' || fail "the 440 Hz tone came back at $f Hz"
 # The loopback loses up to 0.1 s at the end of a stream (README): at least 0.85 s of tone arrived.
 echo "tone frames: $n"
 [ "$n" -ge 40800 ] && [ "$n" -le 48300 ] || fail "the tone lasted $n frames at 48000 Hz, not about 48000"

@@ -40,7 +40,9 @@ x benchtool wav-info speech.wav || fail "speech.wav is not a valid WAV"
 set -- $(pitch speech.wav 1 16000)
 f=$1
 echo "440 Hz recorded at 16000 Hz: $f Hz"
-awk -v f="$f" 'BEGIN { exit !(f > 438 && f < 442) }' || fail "the 440 Hz tone was recorded at $f Hz"
+# Within 2%: the pitch is counted from the first to the last zero crossing, and a loaded TCG
+# guest can leave a short gap between them; unresampled, the tone would be off by 9% (479 Hz).
+awk -v f="$f" 'BEGIN { exit !(f > 431 && f < 449) }' || fail "the 440 Hz tone was recorded at $f Hz"
 at ac97 record -d hw:1,0 -r 16000 -c 1 --duration 0.5 ac97.wav
 [ $rc = 0 ] || fail "alsatool record -r 16000 -c 1 on hw:1,0 exited $rc: $(head -n 1 ac97.err)"
 [ "$(wav_field ac97.wav rate) $(wav_field ac97.wav channels) $(wav_field ac97.wav file_frames)" = "16000 1 8000" ] ||
