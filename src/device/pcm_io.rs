@@ -102,6 +102,9 @@ pub struct PcmStream {
     /// When the last transfer ended, and (playback) how many frames were then still to play.
     last_io: Instant,
     queued_after_io: u64,
+    /// A card's PCM keeps the time of an xrun in its status, which times a gap; a plugin (pulse
+    /// keeps the time the stream started there) is timed from `last_io` and `queued_after_io`.
+    on_card: bool,
     counts: XrunCount,
     gaps: Vec<Gap>,
     /// Whether the device pauses itself (`snd_pcm_pause`); otherwise a pause is emulated.
@@ -149,6 +152,7 @@ impl PcmStream {
         // and for the tests, which have no device that cannot pause.
         let can_pause = pcm.hw_params_current().is_ok_and(|hw| hw.can_pause())
             && std::env::var_os("ALSATOOL_EMULATE_PAUSE").is_none();
+        let on_card = pcm.info().is_ok_and(|info| info.get_card() >= 0);
         Ok(PcmStream {
             pcm,
             device: device.to_string(),
@@ -158,6 +162,7 @@ impl PcmStream {
             frames: 0,
             last_io: Instant::now(),
             queued_after_io: 0,
+            on_card,
             counts: XrunCount::default(),
             gaps: Vec::new(),
             can_pause,
@@ -366,12 +371,16 @@ impl PcmStream {
                     done += frames * frame;
                     self.frames += frames as u64;
                     self.last_io = Instant::now();
-                    // What is still to play decides how soon an underrun becomes silence.
-                    let buffer = self.negotiated.buffer_frames as i64;
-                    self.queued_after_io = match self.pcm.avail_update() {
-                        Ok(avail) => (buffer - avail).max(0) as u64,
-                        Err(_) => buffer as u64,
-                    };
+                    // What is still to play decides how soon an underrun becomes silence; only
+                    // plugins need it (a card's own timestamp times the gap), so a card pays no
+                    // extra call a period.
+                    if !self.on_card {
+                        let buffer = self.negotiated.buffer_frames as i64;
+                        self.queued_after_io = match self.pcm.avail_update() {
+                            Ok(avail) => (buffer - avail).max(0) as u64,
+                            Err(_) => buffer as u64,
+                        };
+                    }
                 }
                 Err(e) => self.recover(e)?,
             }
@@ -416,14 +425,11 @@ impl PcmStream {
             ),
         };
         // How long ago the device stopped, by its own clock, read before recovery resets it.
-        // Only a card's PCM keeps the xrun's time there (plugins such as pulse keep the time the
-        // stream started).
-        let on_card = self.pcm.info().is_ok_and(|info| info.get_card() >= 0);
         let stopped_for = self
             .pcm
             .status()
             .ok()
-            .filter(|_| on_card)
+            .filter(|_| self.on_card)
             .and_then(|status| {
                 let ts = |t: libc::timespec| Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
                 let (now, then) = (status.get_htstamp(), status.get_trigger_htstamp());
