@@ -176,20 +176,7 @@ impl Player {
 
     /// The playback loop: streams `source` into the device until it ends, `limit` frames have
     /// gone, or the stop flag is raised; `on_played` sees each piece after it was written.
-    pub fn play(
-        &mut self,
-        source: &mut dyn PcmSource,
-        limit: Option<u64>,
-        on_played: &mut dyn FnMut(Played),
-    ) -> Result<Transfer> {
-        match self.play_steered(source, limit, None, on_played)? {
-            Ending::Transfer(transfer) => Ok(transfer),
-            // Commands come only from controls, and there are none.
-            Ending::Command(_) => Ok(Transfer::Complete),
-        }
-    }
-
-    /// [`Player::play`], steered by `controls` when given: they are read once per period;
+    /// Steered by `controls` when given: they are read once per period;
     /// pause and resume are done here, any other command ends the loop and is returned. While
     /// paused, `on_played` is called with no bytes a few times a second (to redraw).
     pub fn play_steered(
