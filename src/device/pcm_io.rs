@@ -90,6 +90,10 @@ impl Gap {
     }
 }
 
+/// The shortest gap [`PcmStream::clock_plugin_write`] reports: below it a plugin's bursty pointer
+/// and a server's read-ahead can look like one.
+const MIN_CLOCKED_GAP: Duration = Duration::from_millis(50);
+
 /// An open, configured PCM and the state of its transfers.
 pub struct PcmStream {
     pcm: PCM,
@@ -102,6 +106,9 @@ pub struct PcmStream {
     /// When the last transfer ended, and (playback) how many frames were then still to play.
     last_io: Instant,
     queued_after_io: u64,
+    /// Whether a plugin's stream has been seen playing since it last started, which is when
+    /// the clock can tell an underrun it did not report ([`PcmStream::clock_plugin_write`]).
+    seen_playing: bool,
     /// A card's PCM keeps the time of an xrun in its status, which times a gap; a plugin (pulse
     /// keeps the time the stream started there) is timed from `last_io` and `queued_after_io`.
     on_card: bool,
@@ -162,6 +169,7 @@ impl PcmStream {
             frames: 0,
             last_io: Instant::now(),
             queued_after_io: 0,
+            seen_playing: false,
             on_card,
             counts: XrunCount::default(),
             gaps: Vec::new(),
@@ -244,8 +252,10 @@ impl PcmStream {
         let Some(paused) = self.paused.take() else {
             return Ok(Transfer::Complete);
         };
-        // The pause is no gap: an underrun's length counts from now.
+        // The pause is no gap: an underrun's length counts from now, and a plugin's clock once
+        // it plays again.
         self.last_io = Instant::now();
+        self.seen_playing = false;
         match paused {
             Paused::NotStarted => Ok(Transfer::Complete),
             Paused::Device => {
@@ -300,6 +310,7 @@ impl PcmStream {
         })?;
         self.last_io = Instant::now();
         self.queued_after_io = 0;
+        self.seen_playing = false;
         Ok(queued)
     }
 
@@ -363,6 +374,11 @@ impl PcmStream {
             let written = self.pcm.io_bytes().writei(&bytes[done..end]);
             match written {
                 Ok(frames) => {
+                    // Only plugins need the clock (a card's own timestamp times a gap, and the
+                    // kernel sees every underrun), so a card pays no extra call a period.
+                    if !self.on_card {
+                        self.clock_plugin_write(frames as u64);
+                    }
                     if let Some(history) = &mut self.history {
                         remember(history, &bytes[done..done + frames * frame], {
                             self.negotiated.buffer_frames * frame
@@ -371,16 +387,6 @@ impl PcmStream {
                     done += frames * frame;
                     self.frames += frames as u64;
                     self.last_io = Instant::now();
-                    // What is still to play decides how soon an underrun becomes silence; only
-                    // plugins need it (a card's own timestamp times the gap), so a card pays no
-                    // extra call a period.
-                    if !self.on_card {
-                        let buffer = self.negotiated.buffer_frames as i64;
-                        self.queued_after_io = match self.pcm.avail_update() {
-                            Ok(avail) => (buffer - avail).max(0) as u64,
-                            Err(_) => buffer as u64,
-                        };
-                    }
                 }
                 Err(e) => self.recover(e)?,
             }
@@ -449,6 +455,14 @@ impl PcmStream {
         if self.direction == Direction::Capture && self.pcm.state() == State::Prepared {
             self.start()?;
         }
+        self.note_gap(cause, length);
+        self.last_io = Instant::now();
+        self.queued_after_io = 0;
+        self.seen_playing = false;
+        Ok(())
+    }
+
+    fn note_gap(&mut self, cause: GapCause, length: Duration) {
         match cause {
             GapCause::Xrun => self.counts.xruns += 1,
             GapCause::Suspend => self.counts.suspends += 1,
@@ -459,9 +473,40 @@ impl PcmStream {
             at_frame: self.frames,
             length,
         });
-        self.last_io = Instant::now();
-        self.queued_after_io = 0;
-        Ok(())
+    }
+
+    /// After a plugin took `written` frames: notes an underrun it did not report, then keeps
+    /// what is still to play, which decides how soon an underrun becomes silence.
+    ///
+    /// Pulse loses an underrun when the whole process stalls: on waking, the first write can
+    /// come before its own thread hears of the server's underflow (and of the room it made),
+    /// which it then ignores as old. The clock does not lose it: once the stream is seen
+    /// playing, more time since the last write than what was then queued (by more than a
+    /// period, the step a plugin's pointer moves in) is a buffer that ran dry. Until it is
+    /// seen playing (pulse can be seconds from sounding after a start) nothing is timed; nor
+    /// is a plugin that plays nothing in real time (`null`, `file`): nothing stays queued.
+    fn clock_plugin_write(&mut self, written: u64) {
+        let buffer = self.negotiated.buffer_frames as u64;
+        let running = self.pcm.state() == State::Running;
+        let queued = match self.pcm.avail_update() {
+            Ok(avail) => buffer.saturating_sub(avail.max(0) as u64),
+            Err(_) => 0,
+        };
+        let rate = self.negotiated.spec.rate;
+        let period = self.negotiated.period_frames as u64;
+        if running && self.seen_playing && self.queued_after_io > 0 {
+            let late = self
+                .last_io
+                .elapsed()
+                .saturating_sub(frames_duration(self.queued_after_io, rate));
+            if late > frames_duration(period, rate).max(MIN_CLOCKED_GAP) {
+                self.note_gap(GapCause::Xrun, late);
+            }
+        }
+        // Something played since the last write: less is queued than was, plus this write.
+        let played = queued < self.queued_after_io + written;
+        self.seen_playing = running && (self.seen_playing || played);
+        self.queued_after_io = if running { queued } else { 0 };
     }
 
     /// About how long a gap was, at the moment of recovery. From the device's own timestamp of

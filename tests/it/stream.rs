@@ -1,6 +1,6 @@
-//! The stream core under real faults and extremes: a stalled player underruns and says so, a
-//! capture of any channel count stays bounded in memory, and a duration too long to count
-//! still records and stops on Ctrl-C.
+//! The stream core under real faults and extremes: a stalled player underruns and says so (also
+//! where the plugin does not tell), a capture of any channel count stays bounded in memory, and
+//! a duration too long to count still records and stops on Ctrl-C.
 
 use std::io::Read;
 use std::process::Stdio;
@@ -38,36 +38,37 @@ fn send(child: &std::process::Child, signal: libc::c_int) {
     unsafe { libc::kill(child.id() as libc::pid_t, signal) };
 }
 
-#[test]
-fn a_stalled_player_underruns_and_says_where_and_how_long() {
+/// Plays a 12 s tone on `device` of a private PulseAudio (defined by `asoundrc`, if any),
+/// stalls the player for 4 s once the sink sounds, and returns the underrun warnings, checked
+/// for their form and their length.
+fn stall_a_pulse_player(device: &str, asoundrc: &str) -> Vec<String> {
     let pulse = Pulse::start();
     let mut env = TestEnv::new();
     env.use_pulse(&pulse);
-    let file = sox_tone(&env, "tone.wav", "8", "440");
+    if !asoundrc.is_empty() {
+        env.add_asoundrc(asoundrc);
+    }
+    let file = sox_tone(&env, "tone.wav", "12", "440");
+    let listener = pulse.listen();
     let mut child = env
         .alsatool()
-        .args(["play", "-d", "pulse"])
+        .args(["play", "-d", device])
         .arg(&file)
         .stdin(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // The pulse plugin can take a second or two to start its stream: stall only once the server
-    // plays it (an uncorked sink input), so that there is a stream to run dry.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline
-        && !pulse
-            .pactl_text(&["list", "sink-inputs"])
-            .contains("Corked: no")
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(1000));
-    // A real fault: the process stops for longer than its half-second buffer.
+    // Stall only once the sink sounds, so that there is a stream to run dry.
+    assert!(
+        listener.wait_for_sound(Duration::from_secs(10)),
+        "the tone never reached the sink"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    // A real fault: the process stops for far longer than its half-second buffer.
     send(&child, libc::SIGSTOP);
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(Duration::from_millis(4000));
     send(&child, libc::SIGCONT);
-    let status = wait_for_exit(&mut child, Duration::from_secs(20)).expect("did not finish");
+    let status = wait_for_exit(&mut child, Duration::from_secs(30)).expect("did not finish");
     let mut stderr = String::new();
     child
         .stderr
@@ -76,15 +77,16 @@ fn a_stalled_player_underruns_and_says_where_and_how_long() {
         .read_to_string(&mut stderr)
         .unwrap();
     assert!(status.success(), "{stderr}");
-    let warnings: Vec<&str> = stderr
+    let warnings: Vec<String> = stderr
         .lines()
         .filter(|l| l.starts_with("alsatool: warning: underrun at "))
+        .map(str::to_string)
         .collect();
     // One line per gap: the stall's, and on a loaded machine perhaps others.
     assert!(!warnings.is_empty(), "no line for the gap: {stderr}");
-    // "underrun at 0:01: about 1.0 s of silence". The pulse plugin notices an underrun late and
-    // keeps no xrun timestamp, so the length is only bounded here (at most the stall); the
-    // kernel bench checks it against a real driver's own timestamp.
+    // "underrun at 0:01: about 3.5 s of silence". PulseAudio keeps no xrun timestamp, so the
+    // length is only bounded here (at most the stall); the kernel bench checks it against a
+    // real driver's own timestamp.
     let seconds = |line: &str| -> f64 {
         line.split("about ")
             .nth(1)
@@ -93,13 +95,27 @@ fn a_stalled_player_underruns_and_says_where_and_how_long() {
             .unwrap_or(-1.0)
     };
     let longest = warnings.iter().map(|l| seconds(l)).fold(-1.0, f64::max);
-    assert!((0.0..=2.5).contains(&longest), "{stderr}");
+    assert!((0.0..=4.5).contains(&longest), "{stderr}");
     assert!(
         warnings
             .iter()
             .all(|l| l.ends_with(" s of silence") && seconds(l) >= 0.0),
         "{stderr}"
     );
+    warnings
+}
+
+#[test]
+fn a_stalled_player_underruns_and_says_where_and_how_long() {
+    stall_a_pulse_player("pulse", "");
+}
+
+#[test]
+fn an_underrun_the_plugin_keeps_quiet_about_is_found_by_the_clock() {
+    // With handle_underrun off the pulse plugin never reports an underrun (and with it on it
+    // can miss one: a write after a stall may come before it hears of the server's underflow).
+    // The buffer found empty, later than what it held, is one.
+    stall_a_pulse_player("quiet", "pcm.quiet { type pulse handle_underrun false }");
 }
 
 #[test]

@@ -281,6 +281,28 @@ impl Run {
     }
 }
 
+/// A recording of a private PulseAudio's null sink monitor: [`Pulse::listen`].
+pub struct Listener {
+    parec: Child,
+    sound: std::sync::mpsc::Receiver<()>,
+}
+
+impl Listener {
+    /// Waits until the sink sounds (its monitor carries more than silence), up to `timeout`;
+    /// whether it did. A stream the server has started may still be seconds from being
+    /// played: this is when it is.
+    pub fn wait_for_sound(&self, timeout: Duration) -> bool {
+        self.sound.recv_timeout(timeout).is_ok()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.parec.kill();
+        let _ = self.parec.wait();
+    }
+}
+
 /// A private PulseAudio server with one null sink (`null`, monitor `null.monitor`), listening
 /// on its own socket: `scripts/private-pulse` (which the benchmarks use too) started in a
 /// process group of its own, and the group killed on drop (also when the test panics).
@@ -321,6 +343,47 @@ impl Pulse {
             panic!("scripts/private-pulse failed ({status:?}):\n{log}");
         }
         Pulse { child, server, dir }
+    }
+
+    /// Starts recording the null sink's monitor in 20 ms steps, until the listener is dropped.
+    /// Besides telling when the sink sounds, a low-latency stream on the monitor keeps the
+    /// sink rendering in small steps: alone with a player, the null sink can render two
+    /// seconds at a time (and take a player's whole buffer at once, then nothing for as long).
+    pub fn listen(&self) -> Listener {
+        use std::io::Read;
+        let mut parec = Command::new("parec")
+            .args([
+                "--device=null.monitor",
+                "--raw",
+                "--format=s16le",
+                "--channels=1",
+            ])
+            .args(["--rate=8000", "--latency-msec=20"])
+            .env("PULSE_SERVER", &self.server)
+            .env("HOME", self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run parec (is the pulseaudio-utils package installed?)");
+        let mut stdout = parec.stdout.take().unwrap();
+        let (sounded, sound) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut block = [0u8; 320];
+            let mut told = false;
+            // Read to the end, so that the recording never waits on a full pipe.
+            while let Ok(n @ 1..) = stdout.read(&mut block) {
+                let loud = block[..n & !1]
+                    .chunks_exact(2)
+                    .any(|s| i16::from_le_bytes([s[0], s[1]]).unsigned_abs() > 100);
+                if loud && !told {
+                    told = sounded.send(()).is_ok();
+                }
+            }
+        });
+        // parec connects within a few milliseconds; give the sink time to take its latency.
+        std::thread::sleep(Duration::from_millis(300));
+        Listener { parec, sound }
     }
 
     /// Runs pactl against this server.
