@@ -36,6 +36,10 @@
 //!   json-flat [FILE]
 //!       Parse JSON (stdin if no FILE) and print one `path=value` line per leaf, e.g.
 //!       `.cards[0].id="Dummy"`. Exit 1 with a message if the JSON is invalid.
+//!   ctl-remove CARD NAME
+//!       Remove the user-defined mixer control NAME (one alsa-lib's softvol plugin created, say) from
+//!       card number CARD: the SNDRV_CTL_IOCTL_ELEM_REMOVE ioctl on /dev/snd/controlCARD, which no
+//!       alsa-utils tool issues. Exit 1 with the OS error if the kernel refuses.
 
 use std::env;
 use std::fs;
@@ -378,6 +382,43 @@ fn wav_compare(rpath: &str, cpath: &str, min: usize, tol_steps: f64) {
     exit(if m >= min && m > 0 { 0 } else { 1 })
 }
 
+// ---------------------------------------------------------------- controls
+
+extern "C" {
+    fn ioctl(fd: i32, request: u64, ...) -> i32;
+}
+
+/// `struct snd_ctl_elem_id` (include/uapi/sound/asound.h): 64 bytes.
+#[repr(C)]
+struct CtlElemId {
+    numid: u32,
+    iface: i32,
+    device: u32,
+    subdevice: u32,
+    name: [u8; 44],
+    index: u32,
+}
+
+/// `SNDRV_CTL_IOCTL_ELEM_REMOVE`: `_IOWR('U', 0x19, struct snd_ctl_elem_id)`.
+const CTL_ELEM_REMOVE: u64 = (3 << 30) | ((std::mem::size_of::<CtlElemId>() as u64) << 16) | (0x55 << 8) | 0x19;
+const CTL_ELEM_IFACE_MIXER: i32 = 2;
+
+fn ctl_remove(card: &str, name: &str) {
+    use std::os::fd::AsRawFd;
+    let path = format!("/dev/snd/controlC{card}");
+    let file = fs::OpenOptions::new().read(true).write(true).open(&path).unwrap_or_else(|e| die(&format!("{path}: {e}")));
+    if name.len() >= 44 {
+        die("NAME must be shorter than 44 bytes");
+    }
+    let mut id = CtlElemId { numid: 0, iface: CTL_ELEM_IFACE_MIXER, device: 0, subdevice: 0, name: [0; 44], index: 0 };
+    id.name[..name.len()].copy_from_slice(name.as_bytes());
+    // SAFETY: the request's size is that of the struct passed, which outlives the call.
+    if unsafe { ioctl(file.as_raw_fd(), CTL_ELEM_REMOVE, &mut id as *mut CtlElemId) } < 0 {
+        eprintln!("benchtool: removing '{name}' on card {card}: {}", std::io::Error::last_os_error());
+        exit(1);
+    }
+}
+
 // ---------------------------------------------------------------- JSON
 
 struct P<'a> {
@@ -582,9 +623,10 @@ fn main() {
         ["wav-convert", r, c] => wav_convert(r, c),
         ["json-flat"] => json_flat(None),
         ["json-flat", f] => json_flat(Some(f)),
+        ["ctl-remove", card, name] => ctl_remove(card, name),
         _ => die(
             "usage: benchtool wav-info F | wav-stats F | wav-match REF CAP MIN | wav-compare REF CAP MIN [TOL] \
-             | wav-find BIG REF [START [LEN]] | wav-convert REF CAP | json-flat [F]",
+             | wav-find BIG REF [START [LEN]] | wav-convert REF CAP | json-flat [F] | ctl-remove CARD NAME",
         ),
     }
 }
