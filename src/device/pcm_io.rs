@@ -384,9 +384,14 @@ impl PcmStream {
                             self.negotiated.buffer_frames * frame
                         });
                     }
+                    // A blocking call comes back short only when the device stopped (an xrun)
+                    // while it waited: those frames went in when it began, so the last transfer
+                    // is still the one before, which times the gap.
+                    if done + frames * frame == end {
+                        self.last_io = Instant::now();
+                    }
                     done += frames * frame;
                     self.frames += frames as u64;
-                    self.last_io = Instant::now();
                 }
                 Err(e) => self.recover(e)?,
             }
@@ -408,9 +413,12 @@ impl PcmStream {
             let read = self.pcm.io_bytes().readi(&mut buf[done..end]);
             match read {
                 Ok(frames) => {
+                    // Short only when the device stopped while it waited (see write).
+                    if done + frames * frame == end {
+                        self.last_io = Instant::now();
+                    }
                     done += frames * frame;
                     self.frames += frames as u64;
-                    self.last_io = Instant::now();
                 }
                 Err(e) => self.recover(e)?,
             }
@@ -506,20 +514,25 @@ impl PcmStream {
         // Something played since the last write: less is queued than was, plus this write.
         let played = queued < self.queued_after_io + written;
         self.seen_playing = running && (self.seen_playing || played);
-        self.queued_after_io = if running { queued } else { 0 };
+        // Stopped by an xrun in this write: what was queued before it still times the gap.
+        if running {
+            self.queued_after_io = queued;
+        }
     }
 
     /// About how long a gap was, at the moment of recovery. From the device's own timestamp of
     /// the xrun where it has one: playback was silent since then; capture lost the full buffer
     /// it dropped as well. Otherwise (plugins) from the time since the last transfer, less what
-    /// was still queued to play.
+    /// was still queued to play. Nothing went missing before the last transfer, which bounds a
+    /// driver's stamp that is older than its xrun (snd-hda-intel's can be the stream's start:
+    /// arecord then calls a 1 s stall "at least 2042 ms long").
     fn gap_length(&self, stopped_for: Option<Duration>) -> Duration {
         let rate = self.negotiated.spec.rate;
         let buffer = frames_duration(self.negotiated.buffer_frames as u64, rate);
         let since_io = self.last_io.elapsed();
         match (stopped_for, self.direction) {
-            (Some(stopped), Direction::Playback) => stopped,
-            (Some(stopped), Direction::Capture) => stopped + buffer,
+            (Some(stopped), Direction::Playback) => stopped.min(since_io),
+            (Some(stopped), Direction::Capture) => (stopped + buffer).min(since_io),
             (None, Direction::Playback) => {
                 since_io.saturating_sub(frames_duration(self.queued_after_io, rate))
             }
