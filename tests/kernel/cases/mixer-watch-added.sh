@@ -1,20 +1,7 @@
 # alsatool mixer -c 0 watch prints a control that appears while it watches: alsa-lib's softvol
 # plugin creates a user control on card 0 the first time its PCM opens ("Watch Test").
 need_alsatool mixer
-at_bg watch mixer -c 0 watch
-has_ctl() {
-    for fd in "/proc/$bg/fd"/*; do
-        [ "$(readlink "$fd")" = /dev/snd/controlC0 ] && return 0
-    done
-    return 1
-}
-i=0
-while ! has_ctl && [ $i -lt 50 ]; do
-    usleep 100000
-    i=$((i + 1))
-done
-usleep 300000
-kill -0 $bg 2>/dev/null || { show watch; fail "watch exited early: $(head -n 1 watch.err)"; }
+start_watch
 cat >/etc/asound.conf <<'END'
 pcm.watch_test {
     type softvol

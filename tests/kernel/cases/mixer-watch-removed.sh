@@ -12,20 +12,7 @@ END
 x aplay -q -D watch_gone -f S16_LE -c 2 -r 48000 -s 1 /dev/zero
 rm -f /etc/asound.conf
 amixer -c 0 controls | grep -q "Watch Gone Playback Volume" || fail "softvol made no 'Watch Gone' control"
-at_bg watch mixer -c 0 watch
-has_ctl() {
-    for fd in "/proc/$bg/fd"/*; do
-        [ "$(readlink "$fd")" = /dev/snd/controlC0 ] && return 0
-    done
-    return 1
-}
-i=0
-while ! has_ctl && [ $i -lt 50 ]; do
-    usleep 100000
-    i=$((i + 1))
-done
-usleep 300000
-kill -0 $bg 2>/dev/null || { show watch; fail "watch exited early: $(head -n 1 watch.err)"; }
+start_watch
 x benchtool ctl-remove 0 "Watch Gone Playback Volume"
 amixer -c 0 controls | grep -q "Watch Gone" && fail "the control is still there after ELEM_REMOVE"
 i=0

@@ -1,20 +1,6 @@
 # alsatool mixer -c 0 watch prints a change that amixer makes, ending with the new value.
 need_alsatool mixer
-at_bg watch mixer -c 0 watch
-# ready once it has the control device open (and a moment to read the initial state)
-has_ctl() {
-    for fd in "/proc/$bg/fd"/*; do
-        [ "$(readlink "$fd")" = /dev/snd/controlC0 ] && return 0
-    done
-    return 1
-}
-i=0
-while ! has_ctl && [ $i -lt 50 ]; do
-    usleep 100000
-    i=$((i + 1))
-done
-usleep 300000
-kill -0 $bg 2>/dev/null || { show watch; skip_unimplemented watch; fail "watch exited early: $(head -n 1 watch.err)"; }
+start_watch
 x amixer -q -c 0 sset Synth 10
 db=$(mixer_line 0 Synth 'Front Left' | sed -n 's/.*\[\(-*[0-9.]*dB\)\].*/\1/p') # -27.00dB
 i=0

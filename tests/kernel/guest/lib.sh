@@ -293,3 +293,24 @@ check_underrun() {
     gap=$(sed -n 's/.* about \([0-9.]*\) s of silence.*/\1/p' "$1")
     fge "$gap" 0.5 && fge 1.1 "$gap" || fail "the warning says $gap s of silence; the stall was 1 s, the buffer 0.2 s"
 }
+
+# start_watch: `alsatool mixer -c 0 watch` in the background (output in watch.out/.err, pid in $bg),
+# returning once it has card 0's control device open and a moment to read the initial state; fails
+# (or skips, while watch is a stub) if it exits before.
+start_watch() {
+    at_bg watch mixer -c 0 watch
+    _i=0
+    while ! _holds_ctl0 "$bg" && [ $_i -lt 50 ]; do
+        usleep 100000
+        _i=$((_i + 1))
+    done
+    usleep 300000
+    kill -0 "$bg" 2>/dev/null || { show watch; skip_unimplemented watch; fail "watch exited early: $(head -n 1 watch.err)"; }
+}
+
+_holds_ctl0() {
+    for _fd in "/proc/$1/fd"/*; do
+        [ "$(readlink "$_fd")" = /dev/snd/controlC0 ] && return 0
+    done
+    return 1
+}
