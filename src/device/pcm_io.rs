@@ -495,11 +495,12 @@ impl PcmStream {
     /// is a plugin that plays nothing in real time (`null`, `file`): nothing stays queued.
     fn clock_plugin_write(&mut self, written: u64) {
         let buffer = self.negotiated.buffer_frames as u64;
-        let running = self.pcm.state() == State::Running;
         let queued = match self.pcm.avail_update() {
             Ok(avail) => buffer.saturating_sub(avail.max(0) as u64),
             Err(_) => 0,
         };
+        // After avail_update, which is where a plugin says it ran dry.
+        let running = self.pcm.state() == State::Running;
         let rate = self.negotiated.spec.rate;
         let period = self.negotiated.period_frames as u64;
         if running && self.seen_playing && self.queued_after_io > 0 {

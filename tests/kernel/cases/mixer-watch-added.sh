@@ -12,12 +12,5 @@ pcm.watch_test {
 END
 x aplay -q -D watch_test -f S16_LE -c 2 -r 48000 -s 1 /dev/zero
 rm -f /etc/asound.conf
-i=0
-while ! grep -q "Watch Test.*added" watch.out && [ $i -lt 30 ]; do
-    usleep 100000
-    i=$((i + 1))
-done
-kill -INT $bg
-wait_gone $bg 5
-show watch
+stop_watch "Watch Test.*added"
 grep -q "Watch Test.*added" watch.out || fail "watch did not print the new control 'Watch Test' as added within 3 s"

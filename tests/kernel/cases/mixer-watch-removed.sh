@@ -15,13 +15,6 @@ amixer -c 0 controls | grep -q "Watch Gone Playback Volume" || fail "softvol mad
 start_watch
 x benchtool ctl-remove 0 "Watch Gone Playback Volume"
 amixer -c 0 controls | grep -q "Watch Gone" && fail "the control is still there after ELEM_REMOVE"
-i=0
-while ! grep -q "Watch Gone.*removed" watch.out && [ $i -lt 30 ]; do
-    usleep 100000
-    i=$((i + 1))
-done
-kill -INT $bg
-wait_gone $bg 5
-show watch
+stop_watch "Watch Gone.*removed"
 [ $rc = 0 ] || fail "watch exited $rc after Ctrl-C: $(head -n 1 watch.err)"
 grep -q "Watch Gone.*removed" watch.out || fail "watch did not print 'Watch Gone' as removed within 3 s"

@@ -3,13 +3,6 @@ need_alsatool mixer
 start_watch
 x amixer -q -c 0 sset Synth 10
 db=$(mixer_line 0 Synth 'Front Left' | sed -n 's/.*\[\(-*[0-9.]*dB\)\].*/\1/p') # -27.00dB
-i=0
-while ! { grep Synth watch.out | tail -n 1 | grep -qF -- "$db"; } && [ $i -lt 30 ]; do
-    usleep 100000
-    i=$((i + 1))
-done
-kill -INT $bg
-wait_gone $bg 5
-show watch
+stop_watch "Synth.*$(echo "$db" | sed 's/[.]/[.]/g')"
 grep -q Synth watch.out || fail "watch did not print the change to Synth within 3 s"
 grep Synth watch.out | tail -n 1 | grep -qF -- "$db" || fail "watch's last Synth line does not show $db"

@@ -308,6 +308,19 @@ start_watch() {
     kill -0 "$bg" 2>/dev/null || { show watch; skip_unimplemented watch; fail "watch exited early: $(head -n 1 watch.err)"; }
 }
 
+# stop_watch PATTERN: waits up to 3 s for a line of watch.out to match PATTERN (grep -E), then ends
+# watch with Ctrl-C (status in $rc) and shows what it printed.
+stop_watch() {
+    _i=0
+    while ! grep -Eq -- "$1" watch.out && [ $_i -lt 30 ]; do
+        usleep 100000
+        _i=$((_i + 1))
+    done
+    kill -INT "$bg"
+    wait_gone "$bg" 5
+    show watch
+}
+
 _holds_ctl0() {
     for _fd in "/proc/$1/fd"/*; do
         [ "$(readlink "$_fd")" = /dev/snd/controlC0 ] && return 0
