@@ -4,29 +4,6 @@
 # with the tone at 440 Hz. The ac97 model (48 kHz stereo only) records the same way, and
 # --no-resample refuses with the error that suggests plughw.
 need_alsatool record
-# pitch WAV CHANNELS RATE: "HZ FRAMES": the frequency of the tone in channel 0 of a 16-bit WAV with
-# a 44-byte header, from its zero crossings (half a period between successive crossings, counted
-# with a hysteresis of 1000 so that a filter's ringing at the edges is no crossing, from the first
-# crossing to the last), and how many frames lie between its first and last crossing. One pass:
-# awk is slow under TCG.
-pitch() {
-    od -An -v -td2 -j 44 "$1" | awk -v ch="$2" -v rate="$3" '
-        {
-            for (i = 1; i <= NF; i++) {
-                if (n % ch == 0) {
-                    s = ($i > 1000) ? 1 : (($i < -1000) ? -1 : 0)
-                    if (s != 0 && prev != 0 && s != prev) {
-                        if (c == 0) first = n / ch
-                        last = n / ch
-                        c++
-                    }
-                    if (s != 0) prev = s
-                }
-                n++
-            }
-        }
-        END { if (c > 1) printf "%.1f %d\n", (c - 1) / 2 / ((last - first) / rate), last - first; else print 0 0 }'
-}
 aplay -q -D hw:Loopback,0,2 $DATA/sine2.wav &
 wait_pcm_running /proc/asound/card3/pcm0p/sub2 || fail "aplay did not start"
 at rec record -d hw:Loopback,1,2 -r 16000 -c 1 --duration 1.25 speech.wav

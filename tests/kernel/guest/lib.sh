@@ -258,6 +258,30 @@ stall() {
     x kill -CONT "$1"
 }
 
+# pitch WAV CHANNELS RATE: "HZ FRAMES": the frequency of the tone in channel 0 of a 16-bit WAV with
+# a 44-byte header, from its zero crossings (half a period between successive crossings, counted
+# with a hysteresis of 1000 so that a filter's ringing at the edges is no crossing, from the first
+# crossing to the last), and how many frames lie between its first and last crossing. One pass:
+# awk is slow under TCG.
+pitch() {
+    od -An -v -td2 -j 44 "$1" | awk -v ch="$2" -v rate="$3" '
+        {
+            for (i = 1; i <= NF; i++) {
+                if (n % ch == 0) {
+                    s = ($i > 1000) ? 1 : (($i < -1000) ? -1 : 0)
+                    if (s != 0 && prev != 0 && s != prev) {
+                        if (c == 0) first = n / ch
+                        last = n / ch
+                        c++
+                    }
+                    if (s != 0) prev = s
+                }
+                n++
+            }
+        }
+        END { if (c > 1) printf "%.1f %d\n", (c - 1) / 2 / ((last - first) / rate), last - first; else print 0 0 }'
+}
+
 # check_overrun FILE ERRFILE: after `record --duration 4.5` with a 1 s stall: exit 0 ($rc), a valid
 # WAV holding exactly the 4.5 s asked for (the take went on after the gap, as arecord's does:
 # --duration counts audio, not wall time), and on stderr exactly one warning line,
