@@ -14,6 +14,10 @@ pub struct PcmSpec {
 }
 
 impl PcmSpec {
+    /// What record, loop and latency ask of a device when `-f`, `-c` and `-r` are not given
+    /// (the nearest it takes): arecord's CD-like default, at the rate most devices run.
+    pub const DEFAULT: PcmSpec = PcmSpec::new(SampleFormat::S16_LE, 2, 48000);
+
     pub const fn new(format: SampleFormat, channels: u32, rate: u32) -> PcmSpec {
         PcmSpec {
             format,

@@ -15,7 +15,7 @@ use crate::exit_codes::{ExitCode, UsageError};
 use crate::mixer;
 use crate::mixer::control::{self, Control};
 use crate::mixer::scale::Scale;
-use crate::mixer::{self as mx, apply, ControlName, Mixer};
+use crate::mixer::{self as mx, apply, ControlName};
 use crate::progress::Ui;
 use crate::signals::StopFlag;
 
@@ -67,10 +67,6 @@ pub fn run(mut args: MixerArgs, ui: Ui) -> Result<ExitCode> {
 }
 
 /// Every simple control's state, in alsa-lib's order.
-fn snapshot(mixer: &Mixer) -> Vec<Control> {
-    mixer.elems().iter().map(control::read).collect()
-}
-
 #[derive(Serialize)]
 struct ControlListing<'a> {
     device: &'a str,
@@ -86,7 +82,7 @@ struct OneControl<'a> {
 
 fn list(out: &mut impl Write, device: &str, all: bool, json: bool, which: Scale) -> Result<()> {
     let mixer = mx::open(device)?;
-    let controls: Vec<Control> = snapshot(&mixer)
+    let controls: Vec<Control> = control::read_all(&mixer)
         .into_iter()
         .filter(|c| all || c.active)
         .collect();
@@ -183,7 +179,7 @@ fn watch(
         None => None,
     };
     let watched = || -> Vec<Control> {
-        snapshot(&mixer)
+        control::read_all(&mixer)
             .into_iter()
             .filter(|c| only.as_ref().is_none_or(|id| *id == c.id))
             .collect()

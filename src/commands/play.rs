@@ -413,7 +413,7 @@ impl Session<'_> {
             let left = limit.map(|limit| limit.saturating_sub(played_all));
             let mut played = 0;
             let base = position;
-            let ending = player.play_steered(source, left, Some(self.controls), &mut |p| {
+            let ending = player.play_steered(source, left, self.controls, &mut |p| {
                 played = p.frames;
                 display.update(base, p);
             })?;

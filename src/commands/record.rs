@@ -18,7 +18,7 @@ use crate::device::negotiate::Request;
 use crate::exit_codes::{ExitCode, UsageError};
 use crate::output::{flac, Container, RecordingPlan, Rollover, Target};
 use crate::progress::{clock, Ui};
-use crate::sample::format::{channels_label, SampleFormat};
+use crate::sample::format::channels_label;
 use crate::signals::StopFlag;
 use crate::spec::{frames_in, PartialSpec, PcmSpec};
 use crate::stream::adapt::Adapter;
@@ -26,13 +26,8 @@ use crate::stream::capture::{Capture, CaptureConfig};
 use crate::stream::recorder::{self, Recorded};
 use crate::stream::takes::TakeSettings;
 
-/// What is recorded when `-f`, `-c` and `-r` are not given: arecord's CD-like default, at the
-/// rate most devices run.
-const DEFAULT_SPEC: PcmSpec = PcmSpec {
-    format: SampleFormat::S16_LE,
-    channels: 2,
-    rate: 48000,
-};
+/// What is recorded when `-f`, `-c` and `-r` are not given.
+const DEFAULT_SPEC: PcmSpec = PcmSpec::DEFAULT;
 
 pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     let target = Target::from_arg(&args.file);
@@ -51,11 +46,7 @@ pub fn run(args: RecordArgs, ui: Ui) -> Result<ExitCode> {
     }
     if container == Container::Flac {
         // What FLAC cannot hold, before the device opens (the writer checks what it took).
-        let given = PcmSpec {
-            format: requested.format.unwrap_or(DEFAULT_SPEC.format),
-            ..wanted
-        };
-        flac::check_spec(&given).map_err(|e| UsageError(e.to_string()))?;
+        flac::check_spec(&wanted).map_err(|e| UsageError(e.to_string()))?;
     }
     let takes = take_settings(&args, &target)?;
     if args.duration == Some(Duration::ZERO) {

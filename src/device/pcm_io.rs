@@ -253,7 +253,7 @@ impl PcmStream {
             return Ok(Transfer::Complete);
         };
         // The pause is no gap: an underrun's length counts from now, and a plugin's clock once
-        // it plays again.
+        // it plays again (what was queued is still queued).
         self.last_io = Instant::now();
         self.seen_playing = false;
         match paused {
@@ -308,9 +308,7 @@ impl PcmStream {
                 alsa_error_text(&e)
             )
         })?;
-        self.last_io = Instant::now();
-        self.queued_after_io = 0;
-        self.seen_playing = false;
+        self.restart_clock();
         Ok(queued)
     }
 
@@ -440,10 +438,9 @@ impl PcmStream {
         };
         // How long ago the device stopped, by its own clock, read before recovery resets it.
         let stopped_for = self
-            .pcm
-            .status()
-            .ok()
-            .filter(|_| self.on_card)
+            .on_card
+            .then(|| self.pcm.status().ok())
+            .flatten()
             .and_then(|status| {
                 let ts = |t: libc::timespec| Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
                 let (now, then) = (status.get_htstamp(), status.get_trigger_htstamp());
@@ -464,10 +461,15 @@ impl PcmStream {
             self.start()?;
         }
         self.note_gap(cause, length);
+        self.restart_clock();
+        Ok(())
+    }
+
+    /// After the device was prepared again (nothing queued, not playing): gaps count from now.
+    fn restart_clock(&mut self) {
         self.last_io = Instant::now();
         self.queued_after_io = 0;
         self.seen_playing = false;
-        Ok(())
     }
 
     fn note_gap(&mut self, cause: GapCause, length: Duration) {

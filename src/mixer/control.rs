@@ -4,7 +4,7 @@
 use alsa::Direction;
 use serde::Serialize;
 
-use super::raw::{channel_name, Elem};
+use super::raw::{channel_name, Elem, Mixer};
 use super::scale::{self, Scale, VolumeScale};
 
 /// Everything about one simple control. Field names are the documented JSON shape.
@@ -115,6 +115,11 @@ impl VolumeScale for ElemScale<'_, '_> {
 
 fn centi_db_to_db(centi_db: i64) -> f64 {
     centi_db as f64 / 100.0
+}
+
+/// Every control of `mixer`, read now.
+pub fn read_all(mixer: &Mixer) -> Vec<Control> {
+    mixer.elems().iter().map(read).collect()
 }
 
 /// Reads a control's state (from alsa-lib's cache: call `handle_events` first to refresh it).

@@ -2,7 +2,7 @@
 //! floats as fractions of full scale, and both directions of G.711 (A-law and µ-law). The
 //! conversion loops and the peak meter are built on these where bytes cannot pass unchanged.
 
-use crate::sample::format::SampleFormat;
+use crate::sample::format::{Encoding, SampleFormat};
 
 /// Decodes one sample to a signed value left-justified in 32 bits (full scale is i32's range),
 /// so that formats of every width compare directly. Floats are scaled and clamped.
@@ -187,10 +187,28 @@ pub fn i16_to_ulaw(pcm: i16) -> u8 {
     code ^ mask
 }
 
+/// Encodes a sample (full scale ±1.0) rounded to the nearest step of `format` rather than
+/// truncated: resampled values fall between steps, and truncation would add a bias.
+pub fn encode_rounded(format: SampleFormat, x: f64, out: &mut [u8]) {
+    match format.encoding() {
+        Encoding::Float => encode_f64(format, x, out),
+        _ => {
+            let bits = match format.encoding() {
+                Encoding::ALaw | Encoding::MuLaw => 16,
+                _ => format.significant_bits().clamp(1, 32),
+            };
+            let scale = 2f64.powi(bits as i32 - 1);
+            let top = scale - 1.0;
+            let x = if x.is_nan() { 0.0 } else { x };
+            let step = (x * scale).round().clamp(-scale, top) as i64;
+            encode_i32(format, (step << (32 - bits)) as i32, out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::format::Encoding;
     use SampleFormat::*;
 
     fn encode(format: SampleFormat, v: i32) -> Vec<u8> {
@@ -313,5 +331,28 @@ mod tests {
             last_a = a;
             last_u = u;
         }
+    }
+
+    #[test]
+    fn rounded_encoding_hits_the_nearest_step() {
+        let mut out = [0u8; 2];
+        encode_rounded(SampleFormat::S16_LE, 0.5, &mut out);
+        assert_eq!(i16::from_le_bytes(out), 16384);
+        encode_rounded(SampleFormat::S16_LE, 1.0, &mut out);
+        assert_eq!(i16::from_le_bytes(out), i16::MAX);
+        encode_rounded(SampleFormat::S16_LE, -1.0, &mut out);
+        assert_eq!(i16::from_le_bytes(out), i16::MIN);
+        // Just under a step rounds up rather than truncating to the one below.
+        encode_rounded(SampleFormat::S16_LE, 100.0 / 32768.0 - 1e-9, &mut out);
+        assert_eq!(i16::from_le_bytes(out), 100);
+        let mut wide = [0u8; 4];
+        encode_rounded(SampleFormat::S32_LE, -0.25, &mut wide);
+        assert_eq!(i32::from_le_bytes(wide), -(1 << 29));
+        let mut u8_out = [0u8; 1];
+        encode_rounded(SampleFormat::U8, 0.0, &mut u8_out);
+        assert_eq!(u8_out[0], 0x80);
+        let mut s24 = [0u8; 3];
+        encode_rounded(SampleFormat::S24_3LE, 0.5, &mut s24);
+        assert_eq!(decode_i32(SampleFormat::S24_3LE, &s24), 1 << 30);
     }
 }

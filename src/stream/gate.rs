@@ -44,12 +44,13 @@ impl Gate {
         self.open
     }
 
-    /// Takes a piece of `frames` frames, `silent` or not.
-    pub fn update(&mut self, silent: bool, frames: u64) -> GateEvent {
+    /// Takes a piece of `frames` frames, which `silent` says is silent or not: asked only when
+    /// gating (a scan of the piece the loop need not pay otherwise).
+    pub fn update(&mut self, silent: impl FnOnce() -> bool, frames: u64) -> GateEvent {
         let Some(close_after) = self.close_after else {
             return GateEvent::Stay;
         };
-        if !silent {
+        if !silent() {
             self.silent_frames = 0;
             if !self.open {
                 self.open = true;
@@ -135,14 +136,14 @@ mod tests {
     fn two_cycles_of_sound_and_silence() {
         let mut gate = Gate::new(Some(100));
         assert!(!gate.is_open());
-        assert_eq!(gate.update(true, 50), GateEvent::Stay);
-        assert_eq!(gate.update(false, 50), GateEvent::Open);
-        assert_eq!(gate.update(true, 60), GateEvent::Stay);
-        assert_eq!(gate.update(false, 10), GateEvent::Stay);
-        assert_eq!(gate.update(true, 60), GateEvent::Stay);
-        assert_eq!(gate.update(true, 40), GateEvent::Close);
-        assert_eq!(gate.update(true, 400), GateEvent::Stay);
-        assert_eq!(gate.update(false, 1), GateEvent::Open);
+        assert_eq!(gate.update(|| true, 50), GateEvent::Stay);
+        assert_eq!(gate.update(|| false, 50), GateEvent::Open);
+        assert_eq!(gate.update(|| true, 60), GateEvent::Stay);
+        assert_eq!(gate.update(|| false, 10), GateEvent::Stay);
+        assert_eq!(gate.update(|| true, 60), GateEvent::Stay);
+        assert_eq!(gate.update(|| true, 40), GateEvent::Close);
+        assert_eq!(gate.update(|| true, 400), GateEvent::Stay);
+        assert_eq!(gate.update(|| false, 1), GateEvent::Open);
         assert!(gate.is_open());
     }
 
@@ -150,7 +151,7 @@ mod tests {
     fn without_gating_it_is_always_open() {
         let mut gate = Gate::new(None);
         assert!(gate.is_open());
-        assert_eq!(gate.update(true, u64::MAX), GateEvent::Stay);
+        assert_eq!(gate.update(|| true, u64::MAX), GateEvent::Stay);
         assert!(gate.is_open());
     }
 

@@ -176,14 +176,14 @@ impl Player {
 
     /// The playback loop: streams `source` into the device until it ends, `limit` frames have
     /// gone, or the stop flag is raised; `on_played` sees each piece after it was written.
-    /// Steered by `controls` when given: they are read once per period;
-    /// pause and resume are done here, any other command ends the loop and is returned. While
+    /// Steered by `controls`, read once per period: pause and resume are done here, any other
+    /// command ends the loop and is returned. While
     /// paused, `on_played` is called with no bytes a few times a second (to redraw).
     pub fn play_steered(
         &mut self,
         source: &mut dyn PcmSource,
         limit: Option<u64>,
-        controls: Option<&Controls>,
+        controls: &Controls,
         on_played: &mut dyn FnMut(Played),
     ) -> Result<Ending> {
         let frame = self.source.bytes_per_frame() as u64;
@@ -191,12 +191,10 @@ impl Player {
         let mut played: u64 = 0;
         let mut buf = std::mem::take(&mut self.read_buf);
         let result = loop {
-            if let Some(controls) = controls {
-                match self.obey(controls, played, on_played) {
-                    Ok(None) => {}
-                    Ok(Some(ending)) => break Ok(ending),
-                    Err(e) => break Err(e),
-                }
+            match self.obey(controls, played, on_played) {
+                Ok(None) => {}
+                Ok(Some(ending)) => break Ok(ending),
+                Err(e) => break Err(e),
             }
             let left = limit.map_or(u64::MAX, |limit| limit.saturating_sub(played));
             let want = (buf.len() as u64).min(left.saturating_mul(frame)) as usize;
@@ -228,15 +226,13 @@ impl Player {
             played += n as u64 / frame;
             // A gap's position in this source: everything written before it had been heard
             // (device frames, counted at the source's rate where they differ).
-            let (device_rate, source_rate) = (self.stream.negotiated.spec.rate, self.source.rate);
             let gaps: Vec<(Gap, u64)> = self
                 .stream
                 .take_gaps()
                 .into_iter()
                 .map(|g| {
-                    let at = g.at_frame.saturating_sub(device_start);
-                    let at = u128::from(at) * u128::from(source_rate) / u128::from(device_rate);
-                    (g, at as u64)
+                    let at = self.to_source_frames(g.at_frame.saturating_sub(device_start));
+                    (g, at)
                 })
                 .collect();
             on_played(Played {
@@ -321,9 +317,13 @@ impl Player {
 
     /// Frames written and not yet heard.
     pub fn unheard(&self) -> u64 {
-        // Counted at the source's rate: the device's frames are at its own when resampling.
-        let device_rate = u64::from(self.stream.negotiated.spec.rate.max(1));
-        self.stream.unheard() * u64::from(self.source.rate) / device_rate
+        self.to_source_frames(self.stream.unheard())
+    }
+
+    /// Device frames counted at the source's rate (the device's own differs when resampling).
+    fn to_source_frames(&self, device_frames: u64) -> u64 {
+        let device_rate = u128::from(self.stream.negotiated.spec.rate.max(1));
+        (u128::from(device_frames) * u128::from(self.source.rate) / device_rate) as u64
     }
 
     /// Drops what is queued and not yet heard (a seek, the next file), so that what is written

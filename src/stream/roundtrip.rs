@@ -22,18 +22,13 @@ use crate::device::negotiate::{Negotiated, Request};
 use crate::device::pcm_io::{PcmStream, Transfer};
 use crate::device::Direction;
 use crate::sample::codec::decode_f64;
-use crate::sample::format::SampleFormat;
+use crate::sample::codec::encode_rounded;
 use crate::signals::StopFlag;
 use crate::spec::{PartialSpec, PcmSpec};
-use crate::stream::duplex::encode_rounded;
 use crate::stream::latency::{find, median, mls, LEVEL, MLS_ORDER};
 
 /// What is asked of the devices when `-f`, `-c` and `-r` are not given (the nearest they take).
-pub const DEFAULT_SPEC: PcmSpec = PcmSpec {
-    format: SampleFormat::S16_LE,
-    channels: 2,
-    rate: 48000,
-};
+pub const DEFAULT_SPEC: PcmSpec = PcmSpec::DEFAULT;
 
 /// Silence played before the first burst (seconds): the streams settle.
 const LEAD_SECONDS: f64 = 0.3;

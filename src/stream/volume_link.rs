@@ -292,7 +292,15 @@ fn forward(
                 TICK.as_millis() as libc::c_int,
             )
         };
-        if ready <= 0 {
+        if ready < 0 {
+            let err = std::io::Error::last_os_error();
+            // EINTR: a signal; anything else would only come back at once, round and round.
+            if err.kind() != std::io::ErrorKind::Interrupted {
+                return Err(anyhow!("cannot watch {source_what}: {err}"));
+            }
+            continue;
+        }
+        if ready == 0 {
             continue;
         }
         if !mixer.poll_revents(&mut fds).map_err(cannot_watch)? {

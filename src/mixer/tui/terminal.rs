@@ -30,7 +30,7 @@ use super::model::{CardChoice, Effect, Model};
 use super::render::render;
 use crate::device::{alsa_error_text, cards};
 use crate::exit_codes::UsageError;
-use crate::mixer::control::{self, Control};
+use crate::mixer::control;
 use crate::mixer::scale::Scale;
 use crate::mixer::{self as mx, apply, Mixer};
 use crate::signals::StopFlag;
@@ -52,7 +52,7 @@ pub fn run(device: &str) -> Result<()> {
     let mixer = mx::open(device)?;
     let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let color = std::env::var_os("NO_COLOR").is_none();
-    let model = Model::new(device, snapshot(&mixer), width, height).with_color(color);
+    let model = Model::new(device, control::read_all(&mixer), width, height).with_color(color);
     let session = FullScreen::enter()?;
     let outcome = match Terminal::new(CrosstermBackend::new(io::stdout())) {
         Ok(terminal) => {
@@ -77,10 +77,6 @@ pub fn run(device: &str) -> Result<()> {
 }
 
 /// Every simple control's state, in alsa-lib's order.
-fn snapshot(mixer: &Mixer) -> Vec<Control> {
-    mixer.elems().iter().map(control::read).collect()
-}
-
 /// Whether an error means the terminal is gone (hung up, closed): no error to report then.
 fn terminal_lost(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
@@ -201,13 +197,19 @@ fn event_loop(
                 mixer.handle_events().map_err(|e| {
                     anyhow!("lost the mixer of '{device}': {}", alsa_error_text(&e))
                 })?;
-                model.set_controls(snapshot(&mixer));
+                model.set_controls(control::read_all(&mixer));
                 dirty = true;
             }
         }
         // Also the events crossterm has already read and queued.
         while event::poll(Duration::ZERO)? {
-            let effect = model.handle(event::read()?);
+            let read = event::read()?;
+            // Mouse capture reports every movement of the pointer; only clicks and the wheel
+            // change anything, so a movement costs no redraw.
+            if matches!(&read, event::Event::Mouse(m) if m.kind == event::MouseEventKind::Moved) {
+                continue;
+            }
+            let effect = model.handle(read);
             dirty = true;
             match effect {
                 None => {}
@@ -219,13 +221,13 @@ fn event_loop(
                     }
                     // Read back what the device made of it (it may round or refuse).
                     let _ = mixer.handle_events();
-                    model.set_controls(snapshot(&mixer));
+                    model.set_controls(control::read_all(&mixer));
                 }
                 Some(Effect::ListCards) => model.show_cards(card_choices(model.device())),
                 Some(Effect::Open(device)) => match mx::open(&device) {
                     Ok(opened) => {
                         mixer = opened;
-                        model.set_device(&device, snapshot(&mixer));
+                        model.set_device(&device, control::read_all(&mixer));
                     }
                     Err(e) => model.set_message(format!("{e:#}")),
                 },

@@ -119,7 +119,8 @@ impl OutSide {
         if self.resampler.is_none() && control.engaged() {
             let history = std::mem::take(&mut self.history);
             self.to_float.convert(&history, &mut self.converted);
-            let primed = to_f64(&self.converted, gain);
+            let mut primed = Vec::new();
+            to_f64(&self.converted, gain, &mut primed);
             let mut resampler = match self.spare.take() {
                 Some(spare) => spare,
                 None => DriftResampler::new(1.0, self.negotiated.spec.channels as usize)?,
@@ -137,9 +138,12 @@ impl OutSide {
                 }
             };
         }
-        self.remember(piece);
+        // The history only primes a resampler that is not there yet.
+        if self.resampler.is_none() {
+            self.remember(piece);
+        }
         self.to_float.convert(piece, &mut self.converted);
-        self.floats = to_f64(&self.converted, gain);
+        to_f64(&self.converted, gain, &mut self.floats);
         let samples = match self.resampler.as_mut() {
             Some(resampler) => {
                 self.resampled.clear();
@@ -215,29 +219,12 @@ impl OutSide {
     }
 }
 
-/// FLOAT64_LE bytes to samples, times `gain`.
-pub(super) fn to_f64(bytes: &[u8], gain: f64) -> Vec<f64> {
-    bytes
-        .chunks_exact(8)
-        .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) * gain)
-        .collect()
-}
-
-/// Encodes a sample (full scale ±1.0) rounded to the nearest step of `format` rather than
-/// truncated: resampled values fall between steps, and truncation would add a bias.
-pub fn encode_rounded(format: SampleFormat, x: f64, out: &mut [u8]) {
-    match format.encoding() {
-        Encoding::Float => encode_f64(format, x, out),
-        _ => {
-            let bits = match format.encoding() {
-                Encoding::ALaw | Encoding::MuLaw => 16,
-                _ => format.significant_bits().clamp(1, 32),
-            };
-            let scale = 2f64.powi(bits as i32 - 1);
-            let top = scale - 1.0;
-            let x = if x.is_nan() { 0.0 } else { x };
-            let step = (x * scale).round().clamp(-scale, top) as i64;
-            encode_i32(format, (step << (32 - bits)) as i32, out);
-        }
-    }
+/// FLOAT64_LE bytes to samples, times `gain`, into `out` (its allocation reused).
+pub(super) fn to_f64(bytes: &[u8], gain: f64, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(
+        bytes
+            .chunks_exact(8)
+            .map(|b| decode_f64(SampleFormat::FLOAT64_LE, b) * gain),
+    );
 }
