@@ -7,6 +7,7 @@ pub mod alsa_log;
 pub mod caps;
 pub mod cards;
 pub mod chmap;
+pub mod gap;
 pub mod holder;
 pub mod negotiate;
 pub mod pcm_io;
